@@ -1,0 +1,120 @@
+/**
+ * HTTP (SPEC §5) as a function of the request and the adapter's state: no port, no I/O.
+ * Every answer comes from memory, so no probe waits on the socket, a timer or a disk.
+ *
+ * @module
+ */
+
+import { total } from "./counters.ts";
+import type { AdapterState } from "./reducer.ts";
+import { VERSION } from "./version.ts";
+
+/** The two clocks a response needs: wall time for timestamps, monotonic for deadlines. */
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  readonly wall: number;
+  /** Monotonic milliseconds, the reducer's clock. */
+  readonly monotonic: number;
+}
+
+/** RFC 3339 in UTC with a `+00:00` offset, as the upstream format shows. */
+export function rfc3339(wallMilliseconds: number): string {
+  return new Date(wallMilliseconds).toISOString().replace("Z", "+00:00");
+}
+
+const JSON_HEADERS = {
+  "content-type": "application/json",
+  "cache-control": "no-store",
+};
+const ALLOWED_METHODS = "GET, HEAD";
+
+function json(body: unknown, status: number, extraHeaders: Record<string, string> = {}) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { ...JSON_HEADERS, ...extraHeaders },
+  });
+}
+
+function probeBody(state: AdapterState, clock: Clock) {
+  return {
+    timestamp: rfc3339(clock.wall),
+    healthz: state.healthz,
+    livez: state.livez,
+    readyz: state.readyz,
+  };
+}
+
+const seconds = (milliseconds: number) => milliseconds / 1000;
+const secondsUntil = (deadline: number | null, clock: Clock) =>
+  deadline === null ? null : seconds(Math.max(0, deadline - clock.monotonic));
+
+function statusBody(state: AdapterState, clock: Clock) {
+  const { counters } = state;
+  return {
+    ...probeBody(state, clock),
+    version: VERSION,
+    uptimeSeconds: state.startedAt === null ? 0 : seconds(clock.monotonic - state.startedAt),
+    statusText: state.statusText,
+    mainPid: state.mainPid,
+    errno: state.errno,
+    busError: state.busError,
+    exitStatus: state.exitStatus,
+    lastEvent: state.lastEvent === null ? null : {
+      name: state.lastEvent.name,
+      timestamp: rfc3339(clock.wall - (clock.monotonic - state.lastEvent.at)),
+    },
+    watchdog: {
+      enabled: state.watchdogTimeout > 0,
+      timeoutSeconds: seconds(state.watchdogTimeout),
+      armed: state.watchdogDeadline !== null,
+      secondsUntilDeadline: secondsUntil(state.watchdogDeadline, clock),
+    },
+    startTimer: {
+      pending: state.startDeadline !== null,
+      secondsUntilDeadline: secondsUntil(state.startDeadline, clock),
+    },
+    counters: {
+      datagrams: counters.datagrams,
+      lines: total(counters.lines),
+      events: total(counters.events),
+      rejected: total(counters.rejected),
+      linesByKey: counters.lines,
+      eventsByName: counters.events,
+      rejectedByReason: counters.rejected,
+    },
+  };
+}
+
+type Route = (state: AdapterState, clock: Clock) => Response;
+
+const probe = (name: "healthz" | "livez" | "readyz"): Route => (state, clock) =>
+  json(probeBody(state, clock), state[name] ? 200 : 503);
+
+/** The paths the adapter answers; everything else is 404. */
+export const ROUTES: Readonly<Record<string, Route>> = Object.freeze({
+  "/healthz": probe("healthz"),
+  "/livez": probe("livez"),
+  "/readyz": probe("readyz"),
+  "/status": (state, clock) => json(statusBody(state, clock), 200),
+});
+
+function withoutBody(response: Response): Response {
+  return new Response(null, { status: response.status, headers: response.headers });
+}
+
+/**
+ * Answers one request from the adapter's state: 200/503 for the probes, `/status`,
+ * 404 for other paths, 405 with `Allow` for other methods; HEAD as GET without a body.
+ */
+export function handleRequest(request: Request, state: AdapterState, clock: Clock): Response {
+  const { pathname } = new URL(request.url);
+  const route = Object.hasOwn(ROUTES, pathname) ? ROUTES[pathname] : undefined;
+  if (route === undefined) return json({ error: "Not found", path: pathname }, 404);
+  if (request.method === "HEAD") return withoutBody(route(state, clock));
+  if (request.method !== "GET") {
+    return json({ error: "Method not allowed", method: request.method }, 405, {
+      allow: ALLOWED_METHODS,
+    });
+  }
+  return route(state, clock);
+}

@@ -1,0 +1,154 @@
+/**
+ * One notification datagram → its assignments (SPEC §2), as systemd's manager reads it.
+ * Pure: every rejection is a value with a reason and a short excerpt, nothing is thrown.
+ *
+ * @module
+ */
+
+import { type AssignmentValue, valueParserFor } from "./assignments.ts";
+
+/** systemd's NOTIFY_BUFFER_MAX: a longer datagram is dropped whole. */
+export const NOTIFY_BUFFER_MAX = 4096;
+
+/** A line that was accepted: it is echoed and applied. */
+export interface AcceptedLine {
+  readonly key: string;
+  readonly value: AssignmentValue;
+  /** The line exactly as received (`KEY=VALUE`), which is also its re-serialised form. */
+  readonly line: string;
+}
+
+/** Why input was rejected; these names appear in the log and in `/status`. */
+export type RejectionReason =
+  | "oversize"
+  | "nul_byte"
+  | "barrier_with_other_lines"
+  | "invalid_utf8"
+  | "no_equals"
+  | "unknown_key"
+  | "invalid_value"
+  | "duplicate_key";
+
+/** Input that was rejected, with a short, printable excerpt of it for the log. */
+export interface Rejection {
+  readonly reason: RejectionReason;
+  readonly excerpt: string;
+}
+
+/** What one datagram holds: accepted lines in arrival order, and what was rejected. */
+export interface NotifyMessage {
+  readonly accepted: readonly AcceptedLine[];
+  readonly rejected: readonly Rejection[];
+}
+
+const EXCERPT_LENGTH = 64;
+const NUL = 0x00;
+const LF = 0x0a;
+const CR = 0x0d;
+const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const lenientDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
+const NOTHING: readonly never[] = Object.freeze([]);
+
+/** Cuts text to a short excerpt for a log record. */
+export function excerptOf(text: string): string {
+  return text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text;
+}
+
+function excerptOfBytes(bytes: Uint8Array): string {
+  return excerptOf(lenientDecoder.decode(bytes.subarray(0, EXCERPT_LENGTH * 4)));
+}
+
+function rejectWhole(reason: RejectionReason, bytes: Uint8Array): NotifyMessage {
+  return { accepted: NOTHING, rejected: [{ reason, excerpt: excerptOfBytes(bytes) }] };
+}
+
+/** A line that is not valid UTF-8, kept only as a printable excerpt for the warning. */
+interface InvalidLine {
+  readonly excerpt: string;
+}
+
+// \n and \r are ASCII, so they never occur inside a multi-byte sequence: when the whole
+// datagram decodes, splitting the text equals splitting the bytes, and it is decoded once.
+function splitLines(bytes: Uint8Array): (string | InvalidLine)[] {
+  try {
+    return strictDecoder.decode(bytes).split(/[\n\r]/);
+  } catch {
+    // Some line is not UTF-8: decode line by line so that the others still count.
+  }
+  const lines: (string | InvalidLine)[] = [];
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i < bytes.length && bytes[i] !== LF && bytes[i] !== CR) continue;
+    const lineBytes = bytes.subarray(start, i);
+    try {
+      lines.push(strictDecoder.decode(lineBytes));
+    } catch {
+      lines.push({ excerpt: excerptOfBytes(lineBytes) });
+    }
+    start = i + 1;
+  }
+  return lines;
+}
+
+/**
+ * Parses one datagram: size and NUL rules, line splitting (`\n` or `\r`, empty lines
+ * skipped, nothing trimmed), `KEY=VALUE`, first key wins, value rules, `BARRIER=1` alone.
+ *
+ * @example
+ * ```ts
+ * parseNotifyMessage(new TextEncoder().encode("READY=1\nSTATUS=up"));
+ * // { accepted: [{ key: "READY", value: true, line: "READY=1" }, …], rejected: [] }
+ * ```
+ */
+export function parseNotifyMessage(datagram: Uint8Array): NotifyMessage {
+  if (datagram.length > NOTIFY_BUFFER_MAX) return rejectWhole("oversize", datagram);
+  // One trailing NUL is tolerated (some clients send C strings with their terminator).
+  const bytes = datagram.length > 0 && datagram[datagram.length - 1] === NUL
+    ? datagram.subarray(0, datagram.length - 1)
+    : datagram;
+  if (bytes.indexOf(NUL) !== -1) return rejectWhole("nul_byte", datagram);
+
+  const lines = splitLines(bytes).filter((line) => line !== "");
+  // systemd ignores a barrier that comes with anything else, the barrier included.
+  if (lines.length > 1 && lines.includes("BARRIER=1")) {
+    return rejectWhole("barrier_with_other_lines", bytes);
+  }
+
+  const accepted: AcceptedLine[] = [];
+  let rejected: Rejection[] | undefined;
+  let seenKeys: Set<string> | undefined;
+  const reject = (reason: RejectionReason, excerpt: string) =>
+    (rejected ??= []).push({ reason, excerpt: excerptOf(excerpt) });
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (typeof line !== "string") {
+      reject("invalid_utf8", line.excerpt);
+      continue;
+    }
+    const equals = line.indexOf("=");
+    if (equals === -1) {
+      reject("no_equals", line);
+      continue;
+    }
+    const key = line.slice(0, equals);
+    // systemd looks each key up with strv_find_startswith(): the first line with it wins,
+    // even when its value is invalid.
+    if (lines.length > 1) {
+      seenKeys ??= new Set();
+      if (seenKeys.has(key)) {
+        reject("duplicate_key", line);
+        continue;
+      }
+      seenKeys.add(key);
+    }
+    const parse = valueParserFor(key);
+    if (parse === undefined) {
+      reject("unknown_key", line);
+      continue;
+    }
+    const value = parse(line.slice(equals + 1));
+    if (value === undefined) reject("invalid_value", line);
+    else accepted.push({ key, value, line });
+  }
+  return { accepted, rejected: rejected ?? NOTHING };
+}

@@ -1,0 +1,70 @@
+/**
+ * systemd time spans (systemd.time(7)), as `TimeoutStartSec=` and `WatchdogSec=` take them.
+ *
+ * @module
+ */
+
+/** Milliseconds per unit; the names are the ones systemd.time(7) lists for these units. */
+export const TIME_SPAN_UNITS: Readonly<Record<string, number>> = Object.freeze({
+  us: 0.001,
+  usec: 0.001,
+  ms: 1,
+  msec: 1,
+  s: 1_000,
+  sec: 1_000,
+  second: 1_000,
+  seconds: 1_000,
+  m: 60_000,
+  min: 60_000,
+  minute: 60_000,
+  minutes: 60_000,
+  h: 3_600_000,
+  hr: 3_600_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  d: 86_400_000,
+  day: 86_400_000,
+  days: 86_400_000,
+  w: 604_800_000,
+  week: 604_800_000,
+  weeks: 604_800_000,
+});
+
+// One component: a number (fractions allowed), optional blanks, an optional unit.
+const COMPONENT = /\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)/y;
+
+/**
+ * Parses a systemd time span into milliseconds: `Infinity` for `infinity`, `undefined` when
+ * the text is not a time span. A bare number is seconds; components are summed (`1min 30s`).
+ *
+ * @example
+ * ```ts
+ * parseTimeSpan("1min 30s"); // 90000
+ * parseTimeSpan("infinity"); // Infinity
+ * ```
+ */
+export function parseTimeSpan(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (trimmed === "infinity") return Infinity;
+  if (trimmed === "") return undefined;
+  let total = 0;
+  let position = 0;
+  while (position < trimmed.length) {
+    COMPONENT.lastIndex = position;
+    const match = COMPONENT.exec(trimmed);
+    if (match === null || match[0].length === 0) return undefined;
+    const [, amount, unit] = match;
+    const perUnit = unit === "" ? TIME_SPAN_UNITS.s : TIME_SPAN_UNITS[unit];
+    if (perUnit === undefined) return undefined;
+    total += Number(amount) * perUnit;
+    position = COMPONENT.lastIndex;
+  }
+  return Number.isFinite(total) ? total : undefined;
+}
+
+/** Formats milliseconds as a short systemd-style span for logs (`90s`, `1.5s`, `250ms`). */
+export function formatTimeSpan(milliseconds: number): string {
+  if (milliseconds === Infinity) return "infinity";
+  if (milliseconds >= 1_000) return `${milliseconds / 1_000}s`;
+  return `${milliseconds}ms`;
+}

@@ -1,0 +1,74 @@
+/**
+ * sd-notify-adapter: systemd's notification socket, answered as Kubernetes HTTP probes.
+ * The command line (SPEC §8) picks a job; the sidecar is the default.
+ *
+ * @module
+ */
+
+import { type Command, parseCommandLine, USAGE } from "./lib/cli.ts";
+import { ConfigError, parseConfig, VARIABLE_NAMES } from "./lib/config.ts";
+import { startAdapter, StartupError } from "./lib/adapter_shell.ts";
+import { configureLogging, writeLog } from "./lib/logging.ts";
+import { LineWriter } from "./lib/line_writer.ts";
+import { VERSION } from "./lib/version.ts";
+
+/** The environment; only the adapter's own variables when the permissions allow no more. */
+function readEnvironment(): Record<string, string> {
+  try {
+    return Deno.env.toObject();
+  } catch {
+    const env: Record<string, string> = {};
+    for (const name of VARIABLE_NAMES) {
+      const value = Deno.env.get(name);
+      if (value !== undefined) env[name] = value;
+    }
+    return env;
+  }
+}
+
+/** Reports a failure to start as one JSON log record on stderr, then exits. */
+async function fail(text: string, exitStatus: number, fields: Record<string, unknown> = {}) {
+  const stderr = new LineWriter(Deno.stderr, () => {});
+  configureLogging(stderr);
+  writeLog("error", text, { ...fields, exitStatus });
+  await stderr.flush();
+  Deno.exit(exitStatus);
+}
+
+async function runSidecar(): Promise<never> {
+  let loaded;
+  try {
+    loaded = parseConfig(readEnvironment());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const { variable, value, expected } = error;
+    return await fail(error.message, 2, { variable, value, expected }) as never;
+  }
+  try {
+    const adapter = startAdapter(loaded);
+    Deno.exit(await adapter.exited);
+  } catch (error) {
+    if (!(error instanceof StartupError)) throw error;
+    return await fail(error.message, error.exitStatus) as never;
+  }
+}
+
+async function run(command: Command): Promise<void> {
+  switch (command.kind) {
+    case "sidecar":
+      return await runSidecar();
+    case "help":
+      console.log(USAGE);
+      return;
+    case "version":
+      console.log(VERSION);
+      return;
+    case "usage-error":
+      console.error(`${command.message}\n\n${USAGE}`);
+      Deno.exit(2);
+  }
+}
+
+if (import.meta.main) {
+  await run(parseCommandLine(Deno.args));
+}
