@@ -46,8 +46,14 @@ export interface Adapter {
 const MAX_TIMER_DELAY = 2 ** 31 - 1;
 // SPEC §7 gives shutdown 2 s; the shell keeps a margin for the process to exit.
 const SHUTDOWN_BUDGET_MS = 1_500;
-const IGNORED_SIGNALS: readonly Deno.Signal[] = ["SIGHUP", "SIGUSR1", "SIGUSR2", "SIGQUIT"];
 const STOP_SIGNALS: readonly Deno.Signal[] = ["SIGTERM", "SIGINT"];
+const HANDLED_SIGNALS: readonly Deno.Signal[] = [
+  ...STOP_SIGNALS,
+  "SIGHUP",
+  "SIGQUIT",
+  "SIGUSR1",
+  "SIGUSR2",
+];
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -104,12 +110,21 @@ function formatAddress({ hostname, port }: Deno.NetAddr): string {
   return hostname.includes(":") ? `[${hostname}]:${port}` : `${hostname}:${port}`;
 }
 
+/** How a caller (wrapper mode) changes the sidecar's signal handling. */
+export interface AdapterOptions {
+  /**
+   * When set, every handled signal (SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2) goes
+   * here instead of stopping or being ignored: wrapper mode forwards them to its child.
+   */
+  readonly forwardSignal?: (signal: Deno.Signal) => void;
+}
+
 /**
  * Starts the sidecar: logs the configuration, binds the socket, listens for HTTP, then
  * becomes healthy and reads datagrams. Throws `StartupError` when it cannot start, with
  * nothing left behind.
  */
-export function startAdapter(loaded: LoadedConfig): Adapter {
+export function startAdapter(loaded: LoadedConfig, options: AdapterOptions = {}): Adapter {
   const { config } = loaded;
   const writers = createWriters(loaded);
   writeLog("info", "Configuration", { ...loaded.effective });
@@ -208,15 +223,15 @@ export function startAdapter(loaded: LoadedConfig): Adapter {
     perform(result.effects);
   }
 
-  const signalHandlers = new Map<Deno.Signal, () => void>([
-    ...STOP_SIGNALS.map((signal) =>
-      [signal, () => dispatch({ kind: "stop", reason: signal })] as const
-    ),
-    // SPEC §7: nothing but SIGTERM and SIGINT stops the adapter.
-    ...IGNORED_SIGNALS.map((signal) =>
-      [signal, () => writeLog("info", "Signal ignored", { signal })] as const
-    ),
-  ]);
+  // SPEC §7: nothing but SIGTERM and SIGINT stops the adapter; wrapper mode forwards all six.
+  const onSignal = (signal: Deno.Signal) => {
+    if (options.forwardSignal) options.forwardSignal(signal);
+    else if (STOP_SIGNALS.includes(signal)) dispatch({ kind: "stop", reason: signal });
+    else writeLog("info", "Signal ignored", { signal });
+  };
+  const signalHandlers = new Map(
+    HANDLED_SIGNALS.map((signal) => [signal, () => onSignal(signal)] as const),
+  );
   for (const [signal, handler] of signalHandlers) Deno.addSignalListener(signal, handler);
 
   const channelSize = config.channelSize;

@@ -45,7 +45,9 @@ export type Input =
   /** The shell's one timer fired: deadlines at or before `now` expire. */
   | { readonly kind: "tick" }
   /** A stop request from outside (SIGTERM, SIGINT). */
-  | { readonly kind: "stop"; readonly reason: string };
+  | { readonly kind: "stop"; readonly reason: string }
+  /** Wrapper mode (SPEC §8): the service process ended with this status (128 + signal). */
+  | { readonly kind: "childExited"; readonly exitStatus: number; readonly reason: string };
 
 /** The new state and what the shell must do. */
 export interface Step {
@@ -289,6 +291,16 @@ function start(draft: Draft, socket: string, address: string) {
   }
 }
 
+// Wrapper mode: with the service gone it is neither live nor ready, and the adapter follows it.
+function serviceGone(draft: Draft, exitStatus: number, reason: string) {
+  for (const probe of PROBES) {
+    if (!draft[probe]) continue;
+    log(draft, "info", "Probe state changed", { probe, from: true, to: false });
+    draft[probe] = false;
+  }
+  beginShutdown(draft, reason, exitStatus);
+}
+
 /** Applies one input at monotonic time `now` (milliseconds). */
 export function step(state: AdapterState, input: Input, now: number): Step {
   // Once shutdown has begun, nothing but the shell's own teardown matters.
@@ -309,6 +321,9 @@ export function step(state: AdapterState, input: Input, now: number): Step {
       break;
     case "stop":
       beginShutdown(draft, input.reason, 0);
+      break;
+    case "childExited":
+      serviceGone(draft, input.exitStatus, input.reason);
       break;
   }
   // healthz turns false as soon as shutdown begins, whatever began it (SPEC §3).

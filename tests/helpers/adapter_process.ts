@@ -1,0 +1,217 @@
+/**
+ * Starts the real adapter process for integration tests, the way `deno task start` does
+ * (the command is read from deno.json, so the tests run exactly what users run), and talks
+ * to it: raw datagrams, HTTP, captured stdout and stderr.
+ *
+ * @module
+ */
+
+import denoConfig from "../../deno.json" with { type: "json" };
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** The `deno task start` command as arguments for `Deno.execPath()`. */
+export function startTaskArgs(): string[] {
+  const [program, ...args] = denoConfig.tasks.start.split(/\s+/);
+  if (program !== "deno") throw new Error(`Unexpected start task: ${denoConfig.tasks.start}`);
+  return args;
+}
+
+/** A TCP port that was free a moment ago. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr;
+  listener.close();
+  return port;
+}
+
+/** A fresh temporary directory, removed by the returned function. */
+export function tempDir(): { path: string; remove: () => void } {
+  const path = Deno.makeTempDirSync({ prefix: "sd-notify-adapter-test-" });
+  return { path, remove: () => Deno.removeSync(path, { recursive: true }) };
+}
+
+/** Collects a stream's bytes as they arrive. */
+class Collector {
+  #chunks: Uint8Array[] = [];
+  #decoder = new TextDecoder();
+  readonly done: Promise<void>;
+  constructor(stream: ReadableStream<Uint8Array>) {
+    this.done = (async () => {
+      for await (const chunk of stream) this.#chunks.push(chunk);
+    })();
+  }
+  text(): string {
+    return this.#chunks.map((chunk) => this.#decoder.decode(chunk, { stream: true })).join("");
+  }
+}
+
+/** The outcome of a stopped adapter process. */
+export interface Exit {
+  readonly code: number;
+  readonly signal: Deno.Signal | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A running adapter process under test. */
+export interface AdapterProcess {
+  readonly port: number;
+  /** NOTIFY_SOCKET as given to the adapter (`/path` or `@name`). */
+  readonly notifySocket: string;
+  readonly child: Deno.ChildProcess;
+  /** The environment given to the adapter (for clients that need `NOTIFY_SOCKET`). */
+  readonly env: Readonly<Record<string, string>>;
+  stdout(): string;
+  stderr(): string;
+  /** The JSON Lines log records written so far. */
+  logRecords(): Record<string, unknown>[];
+  /** GET (or another method) on the adapter's port: status, headers and parsed JSON body. */
+  request(path: string, method?: string): Promise<HttpResult>;
+  /** Sends one raw datagram to the adapter's socket. */
+  send(datagram: string | Uint8Array): Promise<void>;
+  /** Waits until `predicate` holds (polling every 10 ms), or fails after `timeoutMs`. */
+  waitFor(
+    predicate: () => boolean | Promise<boolean>,
+    what: string,
+    timeoutMs?: number,
+  ): Promise<void>;
+  /** Sends `signal` (default SIGTERM) and waits for the process to exit. */
+  stop(signal?: Deno.Signal): Promise<Exit>;
+  /** Waits for the process to exit by itself. */
+  exited(): Promise<Exit>;
+}
+
+/** The result of one HTTP request. */
+export interface HttpResult {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  // deno-lint-ignore no-explicit-any
+  readonly json: any;
+}
+
+/** Options for `spawnAdapter`. */
+export interface SpawnOptions {
+  /** Variables for the adapter; NOTIFY_SOCKET and ADAPTER_PORT get test defaults. */
+  readonly env?: Record<string, string>;
+  /** Extra arguments after `main.ts` (e.g. `run -- cmd`), or a whole other command. */
+  readonly args?: readonly string[];
+  /** Run this program instead of `deno run … main.ts` (e.g. a compiled binary). */
+  readonly command?: string;
+  /** Wait for `/healthz` 200 before returning (default true). */
+  readonly waitHealthy?: boolean;
+}
+
+/** Sends one datagram to a notify socket (`/path` or `@name`) from a throwaway client socket. */
+export async function sendDatagram(notifySocket: string, datagram: string | Uint8Array) {
+  const bytes = typeof datagram === "string" ? new TextEncoder().encode(datagram) : datagram;
+  const target = notifySocket.startsWith("@") ? `\0${notifySocket.slice(1)}` : notifySocket;
+  const clientPath = `\0sd-notify-adapter-test-client-${crypto.randomUUID()}`;
+  const client = Deno.listenDatagram({ transport: "unixpacket", path: clientPath });
+  try {
+    await client.send(bytes, { transport: "unixpacket", path: target });
+  } finally {
+    client.close();
+  }
+}
+
+/** Starts the adapter and (by default) waits until `/healthz` answers 200. */
+export async function spawnAdapter(options: SpawnOptions = {}): Promise<AdapterProcess> {
+  const port = Number(options.env?.ADAPTER_PORT ?? freePort());
+  const notifySocket = options.env?.NOTIFY_SOCKET ??
+    `@sd-notify-adapter-test-${crypto.randomUUID()}`;
+  const env = { ...options.env, NOTIFY_SOCKET: notifySocket, ADAPTER_PORT: String(port) };
+  const command = options.command ?? Deno.execPath();
+  const args = options.command === undefined
+    ? [...startTaskArgs(), ...(options.args ?? [])]
+    : [...(options.args ?? [])];
+  const child = new Deno.Command(command, {
+    args,
+    cwd: ROOT,
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const out = new Collector(child.stdout);
+  const err = new Collector(child.stderr);
+  let exit: Promise<Exit> | undefined;
+  const exited = () =>
+    exit ??= child.status.then(async (status) => {
+      await Promise.all([out.done, err.done]);
+      return { code: status.code, signal: status.signal, stdout: out.text(), stderr: err.text() };
+    });
+
+  const request = async (path: string, method = "GET"): Promise<HttpResult> => {
+    const response = await fetch(`http://127.0.0.1:${port}${path}`, { method });
+    const text = await response.text();
+    let json: unknown = undefined;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // Not JSON (HEAD, or a non-JSON body): `text` says what it was.
+    }
+    return { status: response.status, headers: response.headers, text, json };
+  };
+
+  const waitFor = async (
+    predicate: () => boolean | Promise<boolean>,
+    what: string,
+    timeoutMs = 10_000,
+  ) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await predicate())) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `Timed out after ${timeoutMs} ms waiting for ${what}\nstderr:\n${err.text()}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+
+  const adapter: AdapterProcess = {
+    port,
+    notifySocket,
+    child,
+    env,
+    stdout: () => out.text(),
+    stderr: () => err.text(),
+    logRecords: () =>
+      err.text().split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line)),
+    request,
+    send: (datagram) => sendDatagram(notifySocket, datagram),
+    waitFor,
+    stop: async (signal = "SIGTERM") => {
+      try {
+        child.kill(signal);
+      } catch {
+        // Already gone.
+      }
+      return await exited();
+    },
+    exited,
+  };
+
+  if (options.waitHealthy ?? true) {
+    let done = false;
+    exited().then(() => done = true);
+    await waitFor(
+      async () => {
+        if (done) {
+          const result = await exited();
+          throw new Error(`Adapter exited with ${result.code} before healthy:\n${result.stderr}`);
+        }
+        try {
+          return (await request("/healthz")).status === 200;
+        } catch {
+          return false;
+        }
+      },
+      "/healthz 200",
+      20_000,
+    );
+  }
+  return adapter;
+}
