@@ -58,6 +58,10 @@ export function parseTimeSpan(text: string): number | undefined {
     if (perUnit === undefined) return undefined;
     total += Number(amount) * perUnit;
     position = COMPONENT.lastIndex;
+    // A number without a unit ends the text or a blank-separated word ("1.2.3" is no span).
+    if (unit === "" && position < trimmed.length && !/\s/.test(trimmed[position])) {
+      return undefined;
+    }
   }
   return Number.isFinite(total) ? total : undefined;
 }
