@@ -45,10 +45,11 @@ async function runSidecar(): Promise<never> {
     return await fail(error.message, 2, { variable, value, expected }) as never;
   }
   try {
-    const adapter = startAdapter(loaded);
+    const adapter = await startAdapter(loaded);
     Deno.exit(await adapter.exited);
   } catch (error) {
     if (!(error instanceof StartupError)) throw error;
+    if (error.logged) Deno.exit(error.exitStatus);
     return await fail(error.message, error.exitStatus) as never;
   }
 }

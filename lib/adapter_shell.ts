@@ -23,8 +23,11 @@ import { type AdapterState, initialState, type Input, step } from "./reducer.ts"
 
 /** A failure before the adapter became healthy: one message and an exit status. */
 export class StartupError extends Error {
-  /** `exitStatus` follows SPEC §1 and §7: 2 for configuration, 1 for the rest. */
-  constructor(message: string, readonly exitStatus: number) {
+  /**
+   * `exitStatus` follows SPEC §1 and §7: 2 for configuration, 1 for the rest; `logged` says
+   * whether the adapter's own log already carries the message.
+   */
+  constructor(message: string, readonly exitStatus: number, readonly logged = false) {
     super(message);
     this.name = "StartupError";
   }
@@ -124,9 +127,17 @@ export interface AdapterOptions {
  * becomes healthy and reads datagrams. Throws `StartupError` when it cannot start, with
  * nothing left behind.
  */
-export function startAdapter(loaded: LoadedConfig, options: AdapterOptions = {}): Adapter {
+export async function startAdapter(
+  loaded: LoadedConfig,
+  options: AdapterOptions = {},
+): Promise<Adapter> {
   const { config } = loaded;
   const writers = createWriters(loaded);
+  // Last line of defence: a bug must cost a log record, never the process (and the Pod).
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    writeLog("error", "Unexpected error", { error: message(event.reason) });
+  });
   writeLog("info", "Configuration", { ...loaded.effective });
   for (const warning of loaded.warnings) writeLog("warning", warning, {});
 
@@ -137,26 +148,36 @@ export function startAdapter(loaded: LoadedConfig, options: AdapterOptions = {})
   const exited = new Promise<number>((resolve) => resolveExited = resolve);
 
   let bound: BoundSocket;
-  try {
-    bound = bindNotifySocket(config.notifySocket, config.socketMode);
-  } catch (error) {
-    if (error instanceof SocketSetupError) throw new StartupError(error.message, error.exitStatus);
-    throw error;
-  }
-  if (bound.replacedStale) {
-    writeLog("info", "Stale socket replaced", { socket: config.notifySocket.text });
-  }
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
-    server = listen(
-      loaded,
-      (request) =>
-        handleRequest(request, state, { wall: Date.now(), monotonic: performance.now() }),
-    );
+    try {
+      bound = bindNotifySocket(config.notifySocket, config.socketMode);
+    } catch (error) {
+      if (error instanceof SocketSetupError) {
+        throw new StartupError(error.message, error.exitStatus);
+      }
+      throw error;
+    }
+    if (bound.replacedStale) {
+      writeLog("info", "Stale socket replaced", { socket: config.notifySocket.text });
+    }
+    try {
+      server = listen(
+        loaded,
+        (request) =>
+          handleRequest(request, state, { wall: Date.now(), monotonic: performance.now() }),
+      );
+    } catch (error) {
+      bound.conn.close();
+      removeNotifySocket(config.notifySocket);
+      throw error;
+    }
   } catch (error) {
-    bound.conn.close();
-    removeNotifySocket(config.notifySocket);
-    throw error;
+    if (!(error instanceof StartupError) || writers.log === undefined) throw error;
+    // Report through the log already in use, so that no earlier record is lost at exit.
+    writeLog("error", error.message, { exitStatus: error.exitStatus });
+    await writers.log.flush();
+    throw new StartupError(error.message, error.exitStatus, true);
   }
   const address = formatAddress(server.addr);
 
