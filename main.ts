@@ -6,11 +6,14 @@
  */
 
 import { type Command, parseCommandLine, USAGE } from "./lib/cli.ts";
-import { ConfigError, parseConfig, VARIABLE_NAMES } from "./lib/config.ts";
+import { ConfigError, type LoadedConfig, parseConfig, VARIABLE_NAMES } from "./lib/config.ts";
 import { startAdapter, StartupError } from "./lib/adapter_shell.ts";
 import { configureLogging, writeLog } from "./lib/logging.ts";
 import { LineWriter } from "./lib/line_writer.ts";
+import { sendNotification } from "./lib/notify_command.ts";
+import { probe } from "./lib/probe_command.ts";
 import { VERSION } from "./lib/version.ts";
+import { runWrapper } from "./lib/wrapper.ts";
 
 /** The environment; only the adapter's own variables when the permissions allow no more. */
 function readEnvironment(): Record<string, string> {
@@ -35,18 +38,22 @@ async function fail(text: string, exitStatus: number, fields: Record<string, unk
   Deno.exit(exitStatus);
 }
 
-async function runSidecar(): Promise<never> {
-  let loaded;
+/** Parses the configuration, or reports the variable at fault and exits 2 (SPEC §1). */
+async function loadConfig(): Promise<LoadedConfig> {
   try {
-    loaded = parseConfig(readEnvironment());
+    return parseConfig(readEnvironment());
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const { variable, value, expected } = error;
     return await fail(error.message, 2, { variable, value, expected }) as never;
   }
+}
+
+/** Runs the adapter (and, in wrapper mode, its child) and exits with the status it ends with. */
+async function runAdapter(start: (loaded: LoadedConfig) => Promise<number>): Promise<never> {
+  const loaded = await loadConfig();
   try {
-    const adapter = await startAdapter(loaded);
-    Deno.exit(await adapter.exited);
+    Deno.exit(await start(loaded));
   } catch (error) {
     if (!(error instanceof StartupError)) throw error;
     if (error.logged) Deno.exit(error.exitStatus);
@@ -57,7 +64,26 @@ async function runSidecar(): Promise<never> {
 async function run(command: Command): Promise<void> {
   switch (command.kind) {
     case "sidecar":
-      return await runSidecar();
+      return await runAdapter(async (loaded) => await (await startAdapter(loaded)).exited);
+    case "run":
+      return await runAdapter((loaded) => runWrapper(loaded, command.command));
+    case "notify":
+      try {
+        await sendNotification(command.lines, Deno.env.get("NOTIFY_SOCKET"));
+        return;
+      } catch (error) {
+        console.error(error instanceof Error ? error.message : String(error));
+        Deno.exit(1);
+      }
+      break;
+    case "probe": {
+      const result = await probe(command.endpoint, readEnvironment());
+      if (!result.ok) {
+        console.error(result.reason);
+        Deno.exit(1);
+      }
+      return;
+    }
     case "help":
       console.log(USAGE);
       return;

@@ -1,13 +1,21 @@
 /**
- * The command line (SPEC §8): which job the one binary does. Each subcommand parses its own
- * arguments; this file only picks the subcommand and holds the usage text.
+ * The command line (SPEC §8): which job the one binary does, and the arguments of each job.
+ * Parsing only: the jobs themselves live in their own modules.
  *
  * @module
  */
 
+/** The endpoints `probe` can ask for. */
+export const PROBE_ENDPOINTS = ["healthz", "livez", "readyz"] as const;
+/** One of `healthz`, `livez`, `readyz`. */
+export type ProbeEndpoint = typeof PROBE_ENDPOINTS[number];
+
 /** What the command line asks for. */
 export type Command =
   | { readonly kind: "sidecar" }
+  | { readonly kind: "run"; readonly command: readonly string[] }
+  | { readonly kind: "notify"; readonly lines: readonly string[] }
+  | { readonly kind: "probe"; readonly endpoint: ProbeEndpoint }
   | { readonly kind: "help" }
   | { readonly kind: "version" }
   | { readonly kind: "usage-error"; readonly message: string };
@@ -15,6 +23,15 @@ export type Command =
 /** The text of `--help`. */
 export const USAGE = `Usage:
   sd-notify-adapter                 run as a sidecar: own $NOTIFY_SOCKET, answer the probes
+  sd-notify-adapter run -- COMMAND [ARGS...]
+                                    wrapper mode: run as a sidecar, then start COMMAND with
+                                    NOTIFY_SOCKET (and WATCHDOG_USEC) set, forward signals to
+                                    it and exit with its status
+  sd-notify-adapter notify [--ready] [--reloading] [--stopping] [--status=TEXT] [KEY=VALUE...]
+                                    send one notification to $NOTIFY_SOCKET, as systemd-notify
+  sd-notify-adapter probe [healthz|livez|readyz]
+                                    GET the endpoint on this host's ADAPTER_PORT (default
+                                    healthz); exit 0 on 200, 1 otherwise
   sd-notify-adapter --help          print this text
   sd-notify-adapter --version       print the version
 
@@ -24,8 +41,52 @@ judge the service. Configuration comes from the environment: see README.md.`;
 
 type SubcommandParser = (args: readonly string[]) => Command;
 
+function usageError(message: string): Command {
+  return { kind: "usage-error", message };
+}
+
+function parseRun(args: readonly string[]): Command {
+  if (args[0] !== "--") return usageError('"run" expects "--" and then the command to start');
+  if (args.length < 2) return usageError('"run --" expects a command to start');
+  return { kind: "run", command: args.slice(1) };
+}
+
+// systemd-notify's flags, as the lines it sends.
+const NOTIFY_FLAGS: Readonly<Record<string, string>> = {
+  "--ready": "READY=1",
+  "--reloading": "RELOADING=1",
+  "--stopping": "STOPPING=1",
+};
+
+function parseNotify(args: readonly string[]): Command {
+  const lines: string[] = [];
+  for (const arg of args) {
+    if (Object.hasOwn(NOTIFY_FLAGS, arg)) lines.push(NOTIFY_FLAGS[arg]);
+    else if (arg.startsWith("--status=")) lines.push(`STATUS=${arg.slice("--status=".length)}`);
+    else if (arg.startsWith("-")) return usageError(`Unknown option ${JSON.stringify(arg)}`);
+    else if (arg.indexOf("=") > 0) lines.push(arg);
+    else return usageError(`Expected KEY=VALUE, got ${JSON.stringify(arg)}`);
+  }
+  if (lines.length === 0) return usageError('"notify" needs at least one thing to send');
+  return { kind: "notify", lines };
+}
+
+function parseProbe(args: readonly string[]): Command {
+  if (args.length > 1) return usageError('"probe" takes at most one endpoint');
+  const endpoint = args[0] ?? "healthz";
+  return (PROBE_ENDPOINTS as readonly string[]).includes(endpoint)
+    ? { kind: "probe", endpoint: endpoint as ProbeEndpoint }
+    : usageError(
+      `Unknown endpoint ${JSON.stringify(endpoint)}: one of ${PROBE_ENDPOINTS.join(", ")}`,
+    );
+}
+
 /** Subcommands by name; each parses the arguments that follow its name. */
-const SUBCOMMANDS: Readonly<Record<string, SubcommandParser>> = {};
+const SUBCOMMANDS: Readonly<Record<string, SubcommandParser>> = {
+  run: parseRun,
+  notify: parseNotify,
+  probe: parseProbe,
+};
 
 /** Parses the arguments after the program name. */
 export function parseCommandLine(args: readonly string[]): Command {
@@ -33,7 +94,13 @@ export function parseCommandLine(args: readonly string[]): Command {
   const [first, ...rest] = args;
   if (rest.length === 0 && (first === "--help" || first === "-h")) return { kind: "help" };
   if (rest.length === 0 && first === "--version") return { kind: "version" };
-  if (Object.hasOwn(SUBCOMMANDS, first)) return SUBCOMMANDS[first](rest);
+  if (Object.hasOwn(SUBCOMMANDS, first)) {
+    // `sd-notify-adapter probe --help` helps too; `run -- cmd --help` belongs to cmd.
+    if (first !== "run" && rest.length === 1 && (rest[0] === "--help" || rest[0] === "-h")) {
+      return { kind: "help" };
+    }
+    return SUBCOMMANDS[first](rest);
+  }
   const what = first.startsWith("-") ? "option" : "command";
-  return { kind: "usage-error", message: `Unknown ${what} ${JSON.stringify(first)}` };
+  return usageError(`Unknown ${what} ${JSON.stringify(first)}`);
 }
