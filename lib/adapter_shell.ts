@@ -120,6 +120,11 @@ export interface AdapterOptions {
    * here instead of stopping or being ignored: wrapper mode forwards them to its child.
    */
   readonly forwardSignal?: (signal: Deno.Signal) => void;
+  /**
+   * Called when shutdown begins, whatever began it; shutdown waits for the returned promise
+   * before the last logs are flushed: wrapper mode stops a child that is still running.
+   */
+  readonly onShutdown?: () => Promise<void>;
 }
 
 /**
@@ -204,12 +209,14 @@ export async function startAdapter(
   async function shutdown(exitStatus: number) {
     if (shuttingDown) return;
     shuttingDown = true;
+    const stopping = options.onShutdown?.();
     armTimer(null);
     bound.conn.close();
     removeNotifySocket(config.notifySocket);
     for (const [signal, handler] of signalHandlers) Deno.removeSignalListener(signal, handler);
     const budget = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_BUDGET_MS));
     await Promise.race([server.shutdown(), budget]);
+    await stopping;
     await Promise.race([
       Promise.all([writers.echo?.flush(), writers.log?.flush()]),
       budget,
