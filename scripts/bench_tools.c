@@ -1,0 +1,218 @@
+/*
+ * Load generator and prober for scripts/bench.ts, small enough not to be the bottleneck:
+ *
+ *   bench_tools send SOCKET COUNT PAYLOAD      blocking sends of one datagram COUNT times
+ *   bench_tools sink SOCKET COUNT              binds SOCKET, receives COUNT datagrams (null receiver)
+ *   bench_tools probe PORT PATH INTERVAL_US    GET PATH on 127.0.0.1:PORT, a new TCP connection
+ *                                              each time (as kubelet), until SIGTERM
+ *   bench_tools lateness PORT SOCKET RUNS MS   sends WATCHDOG=1, then polls /livez until 503:
+ *                                              how long after the MS deadline it turns false
+ *
+ * SOCKET is a path or @name (abstract). Results go to stdout as one JSON object; times are
+ * microseconds on CLOCK_MONOTONIC.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static socklen_t unix_address(const char *name, struct sockaddr_un *addr) {
+  memset(addr, 0, sizeof *addr);
+  addr->sun_family = AF_UNIX;
+  size_t length = strlen(name);
+  if (length >= sizeof addr->sun_path) {
+    fprintf(stderr, "socket name too long: %s\n", name);
+    exit(2);
+  }
+  memcpy(addr->sun_path, name, length);
+  if (name[0] == '@') addr->sun_path[0] = '\0';
+  return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + length);
+}
+
+static int datagram_client(const char *name) {
+  struct sockaddr_un addr;
+  socklen_t length = unix_address(name, &addr);
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0 || connect(fd, (struct sockaddr *)&addr, length) < 0) {
+    perror("connect to notify socket");
+    exit(1);
+  }
+  return fd;
+}
+
+static int send_all(int fd, const char *payload, size_t length, long count) {
+  for (long i = 0; i < count; i++) {
+    while (send(fd, payload, length, 0) < 0) {
+      if (errno == EINTR) continue;
+      perror("send");
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static int cmd_send(const char *name, long count, const char *payload) {
+  int fd = datagram_client(name);
+  double start = now_us();
+  if (send_all(fd, payload, strlen(payload), count) != 0) return 1;
+  double elapsed = now_us() - start;
+  printf("{\"sent\":%ld,\"us\":%.0f}\n", count, elapsed);
+  return 0;
+}
+
+static int cmd_sink(const char *name, long count) {
+  struct sockaddr_un addr;
+  socklen_t length = unix_address(name, &addr);
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (name[0] != '@') unlink(name);
+  if (fd < 0 || bind(fd, (struct sockaddr *)&addr, length) < 0) {
+    perror("bind");
+    return 1;
+  }
+  printf("{\"bound\":true}\n");
+  fflush(stdout);
+  char buffer[4097];
+  double start = 0;
+  for (long i = 0; i < count; i++) {
+    if (recv(fd, buffer, sizeof buffer, 0) < 0) {
+      if (errno == EINTR) {
+        i--;
+        continue;
+      }
+      perror("recv");
+      return 1;
+    }
+    if (i == 0) start = now_us();
+  }
+  printf("{\"received\":%ld,\"us\":%.0f}\n", count, now_us() - start);
+  if (name[0] != '@') unlink(name);
+  return 0;
+}
+
+/* One GET on a new connection; returns the HTTP status, or -1. */
+static int http_get(int port, const char *path) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(port)};
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int status = -1;
+  if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0) {
+    char request[256];
+    int length = snprintf(request, sizeof request,
+                          "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: kube-probe/1.30\r\n"
+                          "Accept: */*\r\nConnection: close\r\n\r\n",
+                          path);
+    char response[4096];
+    size_t got = 0;
+    if (write(fd, request, length) == length) {
+      /* Read until the headers and Content-Length bytes of body are in (or EOF). */
+      for (;;) {
+        ssize_t n = read(fd, response + got, sizeof response - 1 - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += n;
+        response[got] = '\0';
+        char *end = strstr(response, "\r\n\r\n");
+        if (end == NULL) continue;
+        char *cl = strcasestr(response, "content-length:");
+        long body = cl != NULL && cl < end ? strtol(cl + 15, NULL, 10) : 0;
+        if ((long)got >= (end + 4 - response) + body) break;
+      }
+      if (got > 12) status = atoi(response + 9);
+    }
+  }
+  close(fd);
+  return status;
+}
+
+static volatile sig_atomic_t stop_requested = 0;
+static void on_stop(int signal) {
+  (void)signal;
+  stop_requested = 1;
+}
+
+static void sleep_us(double us) {
+  if (us <= 0) return;
+  struct timespec ts = {.tv_sec = (time_t)(us / 1e6), .tv_nsec = (long)((long long)us % 1000000) * 1000};
+  nanosleep(&ts, NULL);
+}
+
+static int cmd_probe(int port, const char *path, long interval_us) {
+  struct sigaction action = {.sa_handler = on_stop};
+  sigaction(SIGTERM, &action, NULL);
+  size_t capacity = 1 << 16, count = 0, failures = 0;
+  float *latencies = malloc(capacity * sizeof *latencies);
+  printf("{\"started\":true}\n");
+  fflush(stdout);
+  while (!stop_requested) {
+    double start = now_us();
+    int status = http_get(port, path);
+    double elapsed = now_us() - start;
+    if (status != 200 && status != 503) failures++;
+    else if (count < capacity) latencies[count++] = (float)elapsed;
+    sleep_us(interval_us - elapsed);
+  }
+  printf("{\"failures\":%zu,\"us\":[", failures);
+  for (size_t i = 0; i < count; i++) printf(i == 0 ? "%.1f" : ",%.1f", latencies[i]);
+  printf("]}\n");
+  return 0;
+}
+
+static int cmd_lateness(int port, const char *name, long runs, long timeout_ms) {
+  int fd = datagram_client(name);
+  printf("{\"us\":[");
+  for (long run = 0; run < runs; run++) {
+    const char *ping = "WATCHDOG=1";
+    /* Until the adapter has applied the ping, /livez may still show the last expiry. */
+    if (send_all(fd, ping, strlen(ping), 1) != 0) return 1;
+    double deadline = now_us() + timeout_ms * 1000.0;
+    while (http_get(port, "/livez") != 200) {
+      if (now_us() > deadline) break;
+    }
+    sleep_us(deadline - now_us() - 2000);
+    int status;
+    double seen;
+    do {
+      status = http_get(port, "/livez");
+      seen = now_us();
+    } while (status == 200 && seen - deadline < 2e6);
+    printf(run == 0 ? "%.1f" : ",%.1f", seen - deadline);
+    fflush(stdout);
+  }
+  printf("]}\n");
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  signal(SIGPIPE, SIG_IGN);
+  if (argc == 5 && strcmp(argv[1], "send") == 0) return cmd_send(argv[2], atol(argv[3]), argv[4]);
+  if (argc == 4 && strcmp(argv[1], "sink") == 0) return cmd_sink(argv[2], atol(argv[3]));
+  if (argc == 5 && strcmp(argv[1], "probe") == 0) {
+    return cmd_probe(atoi(argv[2]), argv[3], atol(argv[4]));
+  }
+  if (argc == 6 && strcmp(argv[1], "lateness") == 0) {
+    return cmd_lateness(atoi(argv[2]), argv[3], atol(argv[4]), atol(argv[5]));
+  }
+  fprintf(stderr,
+          "usage: bench_tools send SOCKET COUNT PAYLOAD | sink SOCKET COUNT |\n"
+          "       probe PORT PATH INTERVAL_US | lateness PORT SOCKET RUNS TIMEOUT_MS\n");
+  return 2;
+}
