@@ -1,0 +1,149 @@
+import assert from "node:assert/strict";
+import { spawnAdapter, startTaskArgs, tempDir } from "../helpers/adapter_process.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
+
+/** `sd-notify-adapter notify args…` as `deno task start` runs it, with `NOTIFY_SOCKET` set or not. */
+function notify(args: readonly string[], notifySocket: string | undefined) {
+  const env = Deno.env.toObject();
+  delete env.NOTIFY_SOCKET;
+  if (notifySocket !== undefined) env.NOTIFY_SOCKET = notifySocket;
+  return new Deno.Command(Deno.execPath(), {
+    args: [...startTaskArgs(), "notify", ...args],
+    cwd: ROOT,
+    clearEnv: true,
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+async function result(child: Deno.ChildProcess) {
+  const { code, stdout, stderr } = await child.output();
+  const decoder = new TextDecoder();
+  return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+}
+
+/** The Python receiver of tests/fixtures, and its output lines as they come. */
+async function startReceiver(address: string) {
+  const child = new Deno.Command("python3", {
+    args: [`${FIXTURES}receiver.py`, address],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).values();
+  let buffered = "";
+  const nextLine = async (): Promise<string> => {
+    while (!buffered.includes("\n")) {
+      const { value, done } = await lines.next();
+      if (done) throw new Error(`receiver.py ended; got ${JSON.stringify(buffered)}`);
+      buffered += value;
+    }
+    const end = buffered.indexOf("\n");
+    const line = buffered.slice(0, end);
+    buffered = buffered.slice(end + 1);
+    return line;
+  };
+  assert.equal(await nextLine(), "bound");
+  const stop = async () => {
+    child.kill("SIGKILL");
+    await child.status;
+    await lines.return?.();
+  };
+  return { nextLine, stop };
+}
+
+Deno.test("notify turns a running adapter ready, lines in the order given", async () => {
+  const adapter = await spawnAdapter();
+  try {
+    const sent = await result(
+      notify(
+        ["--ready", "--status=up and running", "X_TEST=1", "--reloading"],
+        adapter.notifySocket,
+      ),
+    );
+    assert.deepEqual(sent, { code: 0, stdout: "", stderr: "" });
+    await adapter.waitFor(() => adapter.stdout() !== "", "the echo");
+    assert.equal(adapter.stdout(), "READY=1\nSTATUS=up and running\nX_TEST=1\nRELOADING=1\n");
+    // READY=1 and RELOADING=1 in one datagram: reloading wins for readyz (SPEC §3).
+    assert.equal((await adapter.request("/readyz")).status, 503);
+    assert.equal((await adapter.request("/livez")).status, 200);
+    assert.equal((await adapter.request("/status")).json.statusText, "up and running");
+  } finally {
+    assert.equal((await adapter.stop()).code, 0);
+  }
+});
+
+Deno.test("notify works from a wrapped command, as in an image without systemd tools", async () => {
+  const dir = tempDir();
+  try {
+    const notifyCommand = [Deno.execPath(), ...startTaskArgs(), "notify", "--ready"]
+      .map((arg) => `'${arg}'`).join(" ");
+    const adapter = await spawnAdapter({
+      args: ["run", "--", "sh", "-c", `${notifyCommand} && exec sleep 60`],
+      env: { NOTIFY_SOCKET: `${dir.path}/notify.sock` },
+    });
+    await adapter.waitFor(
+      async () => (await adapter.request("/readyz")).status === 200,
+      "/readyz 200",
+    );
+    const exit = await adapter.stop("SIGTERM");
+    assert.equal(exit.code, 143);
+    assert.equal(exit.stdout, "READY=1\n");
+  } finally {
+    dir.remove();
+  }
+});
+
+Deno.test("notify sends one datagram with credentials to a plain receiver, as systemd reads it", async () => {
+  const dir = tempDir();
+  try {
+    for (const address of [`${dir.path}/receiver.sock`, `@sd-notify-test-${crypto.randomUUID()}`]) {
+      const receiver = await startReceiver(address);
+      try {
+        const child = notify(["--status=hello", "--ready", "--stopping"], address);
+        const { pid } = child;
+        assert.deepEqual(await result(child), { code: 0, stdout: "", stderr: "" });
+        // systemd drops a notification without SCM_CREDENTIALS: the kernel must add them.
+        assert.deepEqual(JSON.parse(await receiver.nextLine()), {
+          text: "STATUS=hello\nREADY=1\nSTOPPING=1",
+          pid,
+        });
+      } finally {
+        await receiver.stop();
+      }
+    }
+  } finally {
+    dir.remove();
+  }
+});
+
+Deno.test("notify exits 1 with a clear message when it cannot send", async () => {
+  const dir = tempDir();
+  try {
+    const missing = `${dir.path}/missing.sock`;
+    const cases: [string | undefined, string][] = [
+      [undefined, "Cannot notify: NOTIFY_SOCKET is not set\n"],
+      [
+        missing,
+        `Cannot send to NOTIFY_SOCKET "${missing}": nothing listens there (No such file or directory (os error 2))\n`,
+      ],
+      [
+        "@sd-notify-test-nobody",
+        'Cannot send to NOTIFY_SOCKET "@sd-notify-test-nobody": nothing listens there (Connection refused (os error 111))\n',
+      ],
+    ];
+    for (const [notifySocket, stderr] of cases) {
+      assert.deepEqual(await result(notify(["--ready"], notifySocket)), {
+        code: 1,
+        stdout: "",
+        stderr,
+      });
+    }
+  } finally {
+    dir.remove();
+  }
+});
