@@ -108,6 +108,8 @@ Deno.test("run --: the child's exit status is the adapter's, its stdout and stde
       assert.deepEqual(shutdownRecords(adapter), [
         { reason: `child exited with status ${status}`, exitStatus: status },
       ]);
+      // A child that is gone is not signalled again.
+      assert.deepEqual(adapter.logRecords().filter((r) => r.message === "Stopping child"), []);
       assert.equal(exists(`${dir.path}/notify.sock`), false);
     }
   } finally {
