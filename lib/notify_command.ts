@@ -53,10 +53,15 @@ export async function sendNotification(
   const target = notifyTarget(notifySocket);
   const datagram = encodeNotification(lines);
   // Deno sends only from a bound socket; an abstract name leaves no file behind.
-  const client = Deno.listenDatagram({
-    transport: "unixpacket",
-    path: `\0sd-notify-adapter-notify-${crypto.randomUUID()}`,
-  });
+  let client: Deno.DatagramConn;
+  try {
+    client = Deno.listenDatagram({
+      transport: "unixpacket",
+      path: `\0sd-notify-adapter-notify-${crypto.randomUUID()}`,
+    });
+  } catch (error) {
+    throw sendFailure(target, error);
+  }
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
