@@ -92,6 +92,55 @@ type Draft = { -readonly [K in keyof AdapterState]: AdapterState[K] } & {
   readonly effects: Effect[];
 };
 
+// Fields listed one by one, not spread: a literal of fixed shape is several times cheaper
+// than `{ ...state }` and a rest pattern, and `step` runs once per datagram.
+function draftOf(state: AdapterState, now: number): Draft {
+  return {
+    config: state.config,
+    phase: state.phase,
+    healthz: state.healthz,
+    livez: state.livez,
+    readyz: state.readyz,
+    startedAt: state.startedAt,
+    readySeen: state.readySeen,
+    startDeadline: state.startDeadline,
+    watchdogTimeout: state.watchdogTimeout,
+    watchdogDeadline: state.watchdogDeadline,
+    statusText: state.statusText,
+    mainPid: state.mainPid,
+    exitStatus: state.exitStatus,
+    errno: state.errno,
+    busError: state.busError,
+    lastEvent: state.lastEvent,
+    counters: state.counters,
+    now,
+    events: [],
+    effects: [],
+  };
+}
+
+function stateOf(draft: Draft): AdapterState {
+  return {
+    config: draft.config,
+    phase: draft.phase,
+    healthz: draft.healthz,
+    livez: draft.livez,
+    readyz: draft.readyz,
+    startedAt: draft.startedAt,
+    readySeen: draft.readySeen,
+    startDeadline: draft.startDeadline,
+    watchdogTimeout: draft.watchdogTimeout,
+    watchdogDeadline: draft.watchdogDeadline,
+    statusText: draft.statusText,
+    mainPid: draft.mainPid,
+    exitStatus: draft.exitStatus,
+    errno: draft.errno,
+    busError: draft.busError,
+    lastEvent: draft.lastEvent,
+    counters: draft.counters,
+  };
+}
+
 function log(draft: Draft, level: LogLevel, message: string, fields: Record<string, unknown>) {
   draft.effects.push({ kind: "log", level, message, fields });
 }
@@ -306,7 +355,7 @@ export function step(state: AdapterState, input: Input, now: number): Step {
   // Once shutdown has begun, nothing but the shell's own teardown matters.
   if (state.phase === "stopping") return { state, effects: [] };
   if (state.phase === "starting" && input.kind !== "started") return { state, effects: [] };
-  const draft: Draft = { ...state, now, events: [], effects: [] };
+  const draft = draftOf(state, now);
   switch (input.kind) {
     case "started":
       start(draft, input.socket, input.address);
@@ -331,7 +380,8 @@ export function step(state: AdapterState, input: Input, now: number): Step {
     draft.healthz = false;
     log(draft, "info", "Probe state changed", { probe: "healthz", from: true, to: false });
   }
-  const { now: _now, events: _events, effects, ...next } = draft;
+  const next = stateOf(draft);
+  const { effects } = draft;
   // A tick consumed the shell's timer, so it always says what comes next.
   const after = nextDeadline(next);
   if (input.kind === "tick" || after !== nextDeadline(state)) {
