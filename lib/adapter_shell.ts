@@ -11,7 +11,8 @@ import type { Effect } from "./effects.ts";
 import { handleRequest } from "./http_handler.ts";
 import { LineWriter } from "./line_writer.ts";
 import { configureLogging, writeLog } from "./logging.ts";
-import { parseNotifyMessage } from "./notify_message.ts";
+import { nextTurn } from "./next_turn.ts";
+import { memoizedParser } from "./notify_message.ts";
 import {
   bindNotifySocket,
   type BoundSocket,
@@ -64,13 +65,14 @@ function message(error: unknown): string {
 
 /** Creates the writers for stdout (echo) and stderr (log) that the configuration asks for. */
 function createWriters({ config }: LoadedConfig) {
-  const log = config.log ? new LineWriter(Deno.stderr, () => {}) : undefined;
+  const log = config.log ? new LineWriter(Deno.stderr, () => {}, nextTurn) : undefined;
   configureLogging(log);
   const echo = config.echo
     ? new LineWriter(
       Deno.stdout,
       (error) =>
         writeLog("error", "Echo stopped: stdout is closed or broken", { error: message(error) }),
+      nextTurn,
     )
     : undefined;
   return { echo, log };
@@ -272,9 +274,10 @@ export async function startAdapter(
       : undefined;
 
   dispatch({ kind: "started", socket: config.notifySocket.text, address });
+  const parse = memoizedParser();
   void receiveDatagrams(
     bound.conn,
-    (datagram) => dispatch({ kind: "datagram", message: parseNotifyMessage(datagram) }),
+    (datagram) => dispatch({ kind: "datagram", message: parse(datagram) }),
     paused,
     (error) => writeLog("error", "Socket receive failed", { error: message(error) }),
   );

@@ -15,6 +15,7 @@ export interface ByteSink {
 export class LineWriter {
   #sink: ByteSink;
   #onError: (error: unknown) => void;
+  #batchWait: () => Promise<void>;
   #encoder = new TextEncoder();
   #queue: string[] = [];
   #queuedLines = 0;
@@ -22,10 +23,19 @@ export class LineWriter {
   #broken = false;
   #waiters: { limit: number; resolve: () => void }[] = [];
 
-  /** Writes to `sink`; `onError` is called once, with the first write error. */
-  constructor(sink: ByteSink, onError: (error: unknown) => void) {
+  /**
+   * Writes to `sink`; `onError` is called once, with the first write error. A batch starts
+   * once `batchWait` resolves: by default after the current microtasks; the adapter passes
+   * `nextTurn` so that a whole turn of the event loop (a flood's burst) becomes one write.
+   */
+  constructor(
+    sink: ByteSink,
+    onError: (error: unknown) => void,
+    batchWait: () => Promise<void> = () => Promise.resolve(),
+  ) {
     this.#sink = sink;
     this.#onError = onError;
+    this.#batchWait = batchWait;
   }
 
   /** Lines queued and not yet handed to the sink. */
@@ -58,8 +68,8 @@ export class LineWriter {
   }
 
   async #pump(): Promise<void> {
-    // Let the rest of this turn queue more lines, so that a burst becomes one write.
-    await Promise.resolve();
+    // Let the rest of this burst queue more lines, so that the burst becomes one write.
+    await this.#batchWait();
     try {
       while (this.#queue.length > 0 && !this.#broken) {
         const batch = this.#queue.length === 1 ? this.#queue[0] : this.#queue.join("");

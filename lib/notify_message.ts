@@ -166,3 +166,45 @@ export function parseNotifyMessage(datagram: Uint8Array): NotifyMessage {
   }
   return { accepted, rejected: rejected ?? NOTHING };
 }
+
+// Only short datagrams are remembered: comparing them costs less than parsing them.
+const MEMO_MAX = 256;
+
+/**
+ * `parseNotifyMessage` that remembers the last datagram it parsed: a service in a tight
+ * `WATCHDOG=1` loop sends the same bytes again and again, and parsing is pure, so equal bytes
+ * get the same (frozen, never mutated) result without being parsed again.
+ *
+ * @example
+ * ```ts
+ * const parse = memoizedParser();
+ * parse(bytes) === parse(bytes.slice()); // true
+ * ```
+ */
+export function memoizedParser(): (datagram: Uint8Array) => NotifyMessage {
+  let lastBytes = new Uint8Array(0);
+  let lastMessage: NotifyMessage | undefined;
+  return (datagram) => {
+    if (lastMessage !== undefined && sameBytes(datagram, lastBytes)) return lastMessage;
+    const message = parseNotifyMessage(datagram);
+    if (datagram.length > MEMO_MAX) return message;
+    // A copy: the caller's buffer is reused for the next datagram.
+    lastBytes = datagram.slice();
+    lastMessage = deepFreeze(message);
+    return message;
+  };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function deepFreeze(message: NotifyMessage): NotifyMessage {
+  for (const line of message.accepted) Object.freeze(line);
+  for (const rejection of message.rejected) Object.freeze(rejection);
+  Object.freeze(message.accepted);
+  Object.freeze(message.rejected);
+  return Object.freeze(message);
+}

@@ -6,6 +6,7 @@
  */
 
 import type { SocketAddress } from "./config.ts";
+import { nextTurn } from "./next_turn.ts";
 import { NOTIFY_BUFFER_MAX } from "./notify_message.ts";
 
 /** Why the socket could not be set up, with the exit status SPEC §1 and §7 give it. */
@@ -98,11 +99,17 @@ export function removeNotifySocket(address: SocketAddress): void {
   }
 }
 
+// A receive that finds a datagram waiting completes without a turn of the event loop, so a
+// flood could hold the loop for as long as it lasts: after this many datagrams in a row the
+// reader lets HTTP and timers run (a few microseconds when nothing else is waiting).
+const DATAGRAMS_PER_TURN = 64;
+
 /**
  * Receives datagrams into one reused buffer of NOTIFY_BUFFER_MAX + 1 bytes, so that a
  * 4097-byte read means "longer than systemd accepts". `handle` sees a view into that buffer,
  * valid until it returns; `paused` returns a promise while the output queues are full.
- * Returns when the socket is closed.
+ * Every DATAGRAMS_PER_TURN datagrams it yields to the event loop. Returns when the socket is
+ * closed.
  */
 export async function receiveDatagrams(
   conn: Deno.DatagramConn,
@@ -111,6 +118,7 @@ export async function receiveDatagrams(
   onError: (error: unknown) => void,
 ): Promise<void> {
   const buffer = new Uint8Array(NOTIFY_BUFFER_MAX + 1);
+  let sinceTurn = 0;
   while (true) {
     let datagram: Uint8Array;
     try {
@@ -126,6 +134,12 @@ export async function receiveDatagrams(
     }
     handle(datagram);
     const wait = paused();
-    if (wait !== undefined) await wait;
+    if (wait !== undefined) {
+      await wait;
+      sinceTurn = 0;
+    } else if (++sinceTurn === DATAGRAMS_PER_TURN) {
+      await nextTurn();
+      sinceTurn = 0;
+    }
   }
 }

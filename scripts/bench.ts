@@ -250,13 +250,11 @@ async function main() {
     log(
       `bench: run ${i + 1}: ${Math.round(run.throughput)}/s (1M: ${
         Math.round(run.bigFloodThroughput)
-      }/s), lost ${run.lost}, RSS ${run.rssIdleMiB.toFixed(1)}/${
-        run.rssAfterFloodMiB.toFixed(1)
-      }/${run.rssAfter1MMiB.toFixed(1)} MiB, probe p99 idle ${
-        (quantile(run.probeIdleUs, 0.99) / 1000).toFixed(2)
-      } flood ${(quantile(run.probeFloodUs, 0.99) / 1000).toFixed(2)} ms, lateness p99 ${
-        (quantile(run.watchdogLatenessUs, 0.99) / 1000).toFixed(2)
-      } ms`,
+      }/s), lost ${run.lost}, RSS ${run.rssIdleMiB.toFixed(1)}/${run.rssAfterFloodMiB.toFixed(1)}/${
+        run.rssAfter1MMiB.toFixed(1)
+      } MiB, probe p99 idle ${(quantile(run.probeIdleUs, 0.99) / 1000).toFixed(2)} flood ${
+        (quantile(run.probeFloodUs, 0.99) / 1000).toFixed(2)
+      } ms, lateness p99 ${(quantile(run.watchdogLatenessUs, 0.99) / 1000).toFixed(2)} ms`,
     );
   }
 

@@ -166,8 +166,7 @@ export async function prepareTools(): Promise<Tools> {
   if (binary !== undefined) {
     return {
       kind: "c",
-      send: (socket, count, payload) =>
-        runJson(binary, ["send", socket, String(count), payload]),
+      send: (socket, count, payload) => runJson(binary, ["send", socket, String(count), payload]),
       sink: (socket, count) => startSink(binary, ["sink", socket, String(count)]),
       probe: async (port, path, intervalUs) => {
         const child = spawn(binary, ["probe", String(port), path, String(intervalUs)]);

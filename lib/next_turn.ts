@@ -1,0 +1,45 @@
+/**
+ * A way for a long burst of work (a datagram flood) to let the event loop run between
+ * pieces of it, so that HTTP probes and timers are served meanwhile.
+ *
+ * `setTimeout(0)` would do it, but Deno's timers have millisecond granularity: a message to
+ * oneself comes back on the next turn of the event loop in a few microseconds.
+ *
+ * @module
+ */
+
+let channel: MessageChannel | undefined;
+const waiting: (() => void)[] = [];
+
+// Deno's MessagePort has unref(), like Node's; the standard type does not say so.
+type Unrefable = MessagePort & { unref(): void };
+
+function open(): MessageChannel {
+  const created = new MessageChannel();
+  created.port2.onmessage = () => waiting.shift()?.();
+  // The channel must never be what keeps the process alive.
+  (created.port1 as Unrefable).unref();
+  (created.port2 as Unrefable).unref();
+  return created;
+}
+
+/**
+ * Resolves on a later turn of the event loop, after pending I/O (connections, requests,
+ * timers) has had its turn.
+ *
+ * @example
+ * ```ts
+ * for (let i = 0; i < items.length; i++) {
+ *   work(items[i]);
+ *   if (i % 64 === 63) await nextTurn();
+ * }
+ * ```
+ */
+export function nextTurn(): Promise<void> {
+  channel ??= open();
+  const { port1 } = channel;
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    port1.postMessage(null);
+  });
+}
