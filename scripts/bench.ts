@@ -77,7 +77,7 @@ function adapterEnv(port: number, socket: string, extra: Record<string, string> 
   return {
     PATH: Deno.env.get("PATH") ?? "",
     HOME: Deno.env.get("HOME") ?? "",
-    DENO_DIR: Deno.env.get("DENO_DIR") ?? "",
+    ...(Deno.env.has("DENO_DIR") ? { DENO_DIR: Deno.env.get("DENO_DIR")! } : {}),
     NOTIFY_SOCKET: socket,
     ADAPTER_PORT: String(port),
     ...extra,
@@ -86,42 +86,23 @@ function adapterEnv(port: number, socket: string, extra: Record<string, string> 
 
 /**
  * Start-up (process spawn until /healthz answers 200) and start-timeout lateness: the start
- * timer is armed just before /healthz first answers 200 and after the previous attempt began.
+ * timer is armed after the last failed /healthz attempt began and before the first 200, so
+ * the lateness is measured from the earliest possible deadline (an upper bound).
  */
-async function startupRun(): Promise<Startup> {
+async function startupRun(tools: Tools): Promise<Startup> {
   const port = freePort();
   const socket = `@sd-notify-adapter-bench-${crypto.randomUUID()}`;
   const env = adapterEnv(port, socket, {
     ADAPTER_UNIT_TIMEOUT_START_SEC: `${START_TIMEOUT_MS}ms`,
     ADAPTER_INITIAL_LIVEZ: "true",
   });
-  const spawned = performance.now();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: startArgs(),
-    cwd: ROOT,
+  const { startupUs, startLatenessUs } = await tools.startup(
+    port,
+    START_TIMEOUT_MS,
+    [Deno.execPath(), ...startArgs()],
     env,
-    clearEnv: true,
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
-    let attemptStart = spawned;
-    let previousAttempt = spawned;
-    while (true) {
-      attemptStart = performance.now();
-      if (await status(port, "/healthz") === 200) break;
-      previousAttempt = attemptStart;
-      if (performance.now() - spawned > 10_000) throw new Error("adapter did not start");
-    }
-    const startupMs = performance.now() - spawned;
-    const deadline = previousAttempt + START_TIMEOUT_MS;
-    await sleep(deadline - performance.now() - 5);
-    while (await status(port, "/livez") === 200 && performance.now() < deadline + 2000);
-    return { startupMs, startLatenessMs: performance.now() - deadline };
-  } finally {
-    child.kill("SIGTERM");
-    await child.status;
-  }
+  );
+  return { startupMs: startupUs / 1000, startLatenessMs: startLatenessUs / 1000 };
 }
 
 /** Waits until `path` holds `bytes` bytes; gives up after `stallMs` without growth. */
@@ -238,9 +219,9 @@ async function main() {
   for (let i = 0; i < 3; i++) senderRates.push(await senderAlone(tools));
   log(`bench: sender alone ${Math.round(median(senderRates))} datagrams/s`);
 
-  await startupRun(); // warms Deno's module cache
+  await startupRun(tools); // warms Deno's module cache
   const startups: Startup[] = [];
-  for (let i = 0; i < STARTUP_RUNS; i++) startups.push(await startupRun());
+  for (let i = 0; i < STARTUP_RUNS; i++) startups.push(await startupRun(tools));
   log(`bench: startup ${startups.map((s) => s.startupMs.toFixed(1)).join(" ")} ms`);
 
   const runs: MainRun[] = [];

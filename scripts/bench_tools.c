@@ -7,6 +7,9 @@
  *                                              each time (as kubelet), until SIGTERM
  *   bench_tools lateness PORT SOCKET RUNS MS   sends WATCHDOG=1, then polls /livez until 503:
  *                                              how long after the MS deadline it turns false
+ *   bench_tools startup PORT MS COMMAND...     runs COMMAND (an adapter with a start timeout of
+ *                                              MS and live at first): time until /healthz is
+ *                                              200, then how late /livez turns 503
  *
  * SOCKET is a path or @name (abstract). Results go to stdout as one JSON object; times are
  * microseconds on CLOCK_MONOTONIC.
@@ -14,6 +17,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -22,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -201,6 +206,43 @@ static int cmd_lateness(int port, const char *name, long runs, long timeout_ms) 
   return 0;
 }
 
+static int cmd_startup(int port, long timeout_ms, char **command) {
+  double spawned = now_us();
+  pid_t child = fork();
+  if (child == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    execvp(command[0], command);
+    _exit(127);
+  }
+  /* The start timer is armed after the last failed attempt began and before the first 200. */
+  double attempt = spawned, before = spawned;
+  for (;;) {
+    attempt = now_us();
+    if (http_get(port, "/healthz") == 200) break;
+    if (waitpid(child, NULL, WNOHANG) == child) {
+      fprintf(stderr, "adapter exited before it was healthy\n");
+      return 1;
+    }
+    before = attempt;
+    sleep_us(200);
+  }
+  double healthy = now_us();
+  double deadline = before + timeout_ms * 1000.0;
+  sleep_us(deadline - now_us() - 3000);
+  double seen;
+  do {
+    int status = http_get(port, "/livez");
+    seen = now_us();
+    if (status != 200) break;
+  } while (seen - deadline < 2e6);
+  kill(child, SIGTERM);
+  waitpid(child, NULL, 0);
+  printf("{\"startupUs\":%.0f,\"startLatenessUs\":%.0f}\n", healthy - spawned, seen - deadline);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
   if (argc == 5 && strcmp(argv[1], "send") == 0) return cmd_send(argv[2], atol(argv[3]), argv[4]);
@@ -211,8 +253,12 @@ int main(int argc, char **argv) {
   if (argc == 6 && strcmp(argv[1], "lateness") == 0) {
     return cmd_lateness(atoi(argv[2]), argv[3], atol(argv[4]), atol(argv[5]));
   }
+  if (argc >= 5 && strcmp(argv[1], "startup") == 0) {
+    return cmd_startup(atoi(argv[2]), atol(argv[3]), argv + 4);
+  }
   fprintf(stderr,
           "usage: bench_tools send SOCKET COUNT PAYLOAD | sink SOCKET COUNT |\n"
-          "       probe PORT PATH INTERVAL_US | lateness PORT SOCKET RUNS TIMEOUT_MS\n");
+          "       probe PORT PATH INTERVAL_US | lateness PORT SOCKET RUNS TIMEOUT_MS |\n"
+          "       startup PORT TIMEOUT_START_MS COMMAND...\n");
   return 2;
 }

@@ -7,6 +7,7 @@
  */
 
 const C_SOURCE = new URL("./bench_tools.c", import.meta.url).pathname;
+const ROOT = new URL("../", import.meta.url).pathname;
 
 /** Blocking sends from python3, for machines without a C compiler. */
 const PYTHON_SENDER = `
@@ -41,6 +42,16 @@ export interface Tools {
   sink(socket: string, count: number): Promise<{ done: Promise<{ us: number }> }>;
   /** Starts probing; `stop()` resolves with each probe's latency in microseconds. */
   probe(port: number, path: string, intervalUs: number): Promise<{ stop(): Promise<number[]> }>;
+  /**
+   * Runs `command` (an adapter with ADAPTER_UNIT_TIMEOUT_START_SEC=`timeoutMs` ms, live at
+   * first, on `port`): µs from spawn until /healthz is 200, and how late /livez turns 503.
+   */
+  startup(
+    port: number,
+    timeoutMs: number,
+    command: string[],
+    env: Record<string, string>,
+  ): Promise<{ startupUs: number; startLatenessUs: number }>;
   /** Watchdog lateness runs: how long after each deadline `/livez` turned 503 (µs). */
   lateness(port: number, socket: string, runs: number, timeoutMs: number): Promise<number[]>;
 }
@@ -80,9 +91,18 @@ function spawn(program: string, args: string[]) {
   return new Deno.Command(program, { args, stdout: "piped", stderr: "inherit" }).spawn();
 }
 
-async function runJson<T>(program: string, args: string[]): Promise<T> {
-  const { stdout, success } = await new Deno.Command(program, { args, stderr: "inherit" })
-    .output();
+async function runJson<T>(
+  program: string,
+  args: string[],
+  env?: Record<string, string>,
+): Promise<T> {
+  const { stdout, success } = await new Deno.Command(program, {
+    args,
+    env,
+    clearEnv: env !== undefined,
+    cwd: ROOT,
+    stderr: "inherit",
+  }).output();
   if (!success) throw new Error(`${program} ${args.join(" ")} failed`);
   return JSON.parse(new TextDecoder().decode(stdout));
 }
@@ -146,6 +166,42 @@ function denoProbe(port: number, path: string, intervalUs: number) {
   });
 }
 
+/** Start-up from Deno: polls every millisecond, so it reads up to a millisecond high. */
+async function denoStartup(
+  port: number,
+  timeoutMs: number,
+  command: string[],
+  env: Record<string, string>,
+) {
+  const spawned = performance.now();
+  const child = new Deno.Command(command[0], {
+    args: command.slice(1),
+    cwd: ROOT,
+    env,
+    clearEnv: true,
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    let before = spawned;
+    while (true) {
+      const attempt = performance.now();
+      const status = await httpGet(port, "/healthz").catch(() => 0);
+      if (status === 200) break;
+      before = attempt;
+      await sleep(1);
+    }
+    const startupUs = (performance.now() - spawned) * 1000;
+    const deadline = before + timeoutMs;
+    await sleep(deadline - performance.now() - 3);
+    while (await httpGet(port, "/livez") === 200 && performance.now() < deadline + 2000);
+    return { startupUs, startLatenessUs: (performance.now() - deadline) * 1000 };
+  } finally {
+    child.kill("SIGTERM");
+    await child.status;
+  }
+}
+
 async function denoLateness(port: number, socket: string, runs: number, timeoutMs: number) {
   const { sendDatagram } = await import("../tests/helpers/adapter_process.ts");
   const result: number[] = [];
@@ -181,6 +237,8 @@ export async function prepareTools(): Promise<Tools> {
           },
         };
       },
+      startup: (port, timeoutMs, command, env) =>
+        runJson(binary, ["startup", String(port), String(timeoutMs), ...command], env),
       lateness: async (port, socket, runs, timeoutMs) =>
         (await runJson<{ us: number[] }>(binary, [
           "lateness",
@@ -197,6 +255,7 @@ export async function prepareTools(): Promise<Tools> {
       runJson("python3", ["-c", PYTHON_SENDER, socket, String(count), payload]),
     sink: (socket, count) => startSink("python3", ["-c", PYTHON_SINK, socket, String(count)]),
     probe: denoProbe,
+    startup: denoStartup,
     lateness: denoLateness,
   };
 }
