@@ -25,6 +25,15 @@ const WRITTEN: Readonly<Record<LogLevel, boolean>> = {
 let sink: LineWriter | undefined;
 let clockMs = Number.NaN;
 let clockText = "";
+// The last record written, to write its text again when the next one is the same record in
+// the same millisecond: the reducer shares one frozen fields object between a flood's records.
+let last: { wallMs: number; level: LogLevel; message: string; fields: object; line: string } = {
+  wallMs: Number.NaN,
+  level: "info",
+  message: "",
+  fields: {},
+  line: "",
+};
 
 // Records of one millisecond share one timestamp text; a flood writes thousands per ms.
 function timestamp(wallMs: number): string {
@@ -70,5 +79,12 @@ export function writeLog(
   fields: Readonly<Record<string, unknown>>,
 ): void {
   if (sink === undefined || !WRITTEN[level]) return;
-  sink.write(formatJsonLine(Date.now(), level, message, fields));
+  const wallMs = Date.now();
+  if (
+    wallMs !== last.wallMs || fields !== last.fields || message !== last.message ||
+    level !== last.level || !Object.isFrozen(fields)
+  ) {
+    last = { wallMs, level, message, fields, line: formatJsonLine(wallMs, level, message, fields) };
+  }
+  sink.write(last.line);
 }

@@ -8,7 +8,13 @@
 
 import type { AssignmentValue } from "./assignments.ts";
 import type { Config } from "./config.ts";
-import { type EventName, isFailureEvent, react, shutdownExitStatus } from "./events.ts";
+import {
+  EVENT_NAMES,
+  type EventName,
+  isFailureEvent,
+  react,
+  shutdownExitStatus,
+} from "./events.ts";
 import type { Effect, LogLevel } from "./effects.ts";
 import type { NotifyMessage } from "./notify_message.ts";
 import { type Counters, countEvents, countMessage, emptyCounters } from "./counters.ts";
@@ -141,7 +147,12 @@ function stateOf(draft: Draft): AdapterState {
   };
 }
 
-function log(draft: Draft, level: LogLevel, message: string, fields: Record<string, unknown>) {
+function log(
+  draft: Draft,
+  level: LogLevel,
+  message: string,
+  fields: Readonly<Record<string, unknown>>,
+) {
   draft.effects.push({ kind: "log", level, message, fields });
 }
 
@@ -304,12 +315,21 @@ function beginShutdown(draft: Draft, reason: string, exitStatus: number) {
 
 const PROBES = ["livez", "readyz"] as const;
 
+// One frozen fields object per event name: a flood's records share it, and the log reuses
+// the text it made for it.
+const EVENT_FIELDS: Readonly<Record<EventName, Readonly<{ event: EventName }>>> = Object.freeze(
+  Object.fromEntries(EVENT_NAMES.map((event) => [event, Object.freeze({ event })])) as Record<
+    EventName,
+    Readonly<{ event: EventName }>
+  >,
+);
+
 // All events of one datagram, or of one instant, count together: false beats true (SPEC §3).
 function applyEvents(draft: Draft) {
   const { events, config } = draft;
   if (events.length === 0) return;
   for (const event of events) {
-    log(draft, isFailureEvent(event) ? "warning" : "info", "Event", { event });
+    log(draft, isFailureEvent(event) ? "warning" : "info", "Event", EVENT_FIELDS[event]);
   }
   draft.lastEvent = { name: events[events.length - 1], at: draft.now };
   draft.counters = countEvents(draft.counters, events);
