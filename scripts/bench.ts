@@ -4,7 +4,9 @@
  * during a flood (a new TCP connection per probe, as kubelet does), and timer lateness.
  * Prints JSON, then a Markdown table of medians over several runs.
  *
- *   deno run -A scripts/bench.ts [--runs=3] [--json-only]
+ *   deno run -A scripts/bench.ts [--runs=3] [--json-only] [--no-c]
+ *
+ * `--no-c` uses the fallbacks (python3 sender, Deno prober) even where a C compiler exists.
  *
  * @module
  */
@@ -213,7 +215,7 @@ function log(text: string) {
 }
 
 async function main() {
-  const tools = await prepareTools();
+  const tools = await prepareTools(!args.has("--no-c"));
   log(`bench: tools ${tools.kind}; ${RUNS} runs`);
   const senderRates: number[] = [];
   for (let i = 0; i < 3; i++) senderRates.push(await senderAlone(tools));

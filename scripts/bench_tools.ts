@@ -216,9 +216,9 @@ async function denoLateness(port: number, socket: string, runs: number, timeoutM
   return result;
 }
 
-/** Compiles the C tools if a compiler is there; otherwise the fallbacks. */
-export async function prepareTools(): Promise<Tools> {
-  const binary = await compile();
+/** Compiles the C tools if a compiler is there (and `useC`); otherwise the fallbacks. */
+export async function prepareTools(useC = true): Promise<Tools> {
+  const binary = useC ? await compile() : undefined;
   if (binary !== undefined) {
     return {
       kind: "c",
