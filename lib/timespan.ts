@@ -31,7 +31,7 @@ export const TIME_SPAN_UNITS: Readonly<Record<string, number>> = Object.freeze({
 });
 
 // One component: a number (fractions allowed), optional blanks, an optional unit.
-const COMPONENT = /\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)/y;
+const COMPONENT = /\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)/y;
 
 /**
  * Parses a systemd time span into milliseconds: `Infinity` for `infinity`, `undefined` when
@@ -58,8 +58,9 @@ export function parseTimeSpan(text: string): number | undefined {
     if (perUnit === undefined) return undefined;
     total += Number(amount) * perUnit;
     position = COMPONENT.lastIndex;
-    // A number without a unit ends the text or a blank-separated word ("1.2.3" is no span).
-    if (unit === "" && position < trimmed.length && !/\s/.test(trimmed[position])) {
+    // A number without a unit ends the text or a blank-separated word ("1.2.3" is no span,
+    // "2 3" is 5 s as systemd-analyze reads it).
+    if (unit === "" && position < trimmed.length && !/\s/.test(trimmed[position - 1])) {
       return undefined;
     }
   }

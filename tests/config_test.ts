@@ -109,6 +109,38 @@ Deno.test("parseConfig() accepts each boolean word in any case", () => {
   }
 });
 
+Deno.test("parseConfig() reads booleans in mixed case and leading zeros in integers", () => {
+  assert.equal(parseConfig({ ADAPTER_LOG: "tRuE" }).config.log, true);
+  assert.equal(parseConfig({ ADAPTER_LOG: "oFf" }).config.log, false);
+  assert.equal(parseConfig({ ADAPTER_PORT: "08089" }).config.port, 8089);
+  assert.equal(parseConfig({ ADAPTER_PORT: "65535" }).config.port, 65535);
+  assert.equal(parseConfig({ ADAPTER_CHANNEL_SIZE: "1" }).config.channelSize, 1);
+});
+
+Deno.test("parseConfig() reads an event list of blanks as the empty list", () => {
+  const { config } = parseConfig({ ADAPTER_STATUS_LIVEZ_TRUE: "  ", ADAPTER_STATUS_SHUTDOWN: "" });
+  assert.deepEqual([...config.livezTrue], []);
+  assert.deepEqual([...config.shutdown], []);
+});
+
+Deno.test("parseConfig() reads durations as systemd time spans in milliseconds", () => {
+  const cases: [string, number][] = [
+    ["1.5", 1_500],
+    ["300ms", 300],
+    ["2h30m", 9_000_000],
+    ["1min 30s", 90_000],
+    ["500000us", 500],
+  ];
+  for (const [text, milliseconds] of cases) {
+    const { config } = parseConfig({
+      ADAPTER_UNIT_TIMEOUT_START_SEC: text,
+      ADAPTER_UNIT_WATCHDOG_SEC: text,
+    });
+    assert.equal(config.timeoutStartSec, milliseconds, text);
+    assert.equal(config.watchdogSec, milliseconds, text);
+  }
+});
+
 Deno.test("parseConfig() reads 0 and infinity as a disabled timer", () => {
   for (const text of ["0", "infinity", "0s"]) {
     const { config } = parseConfig({
@@ -143,6 +175,11 @@ Deno.test("parseConfig() rejects each invalid form of each kind of variable", ()
     ["ADAPTER_PORT", " 80", "an integer from 0 to 65535"],
     ["ADAPTER_PORT", "", "an integer from 0 to 65535"],
     ["ADAPTER_PORT", "0x50", "an integer from 0 to 65535"],
+    ["ADAPTER_PORT", "+80", "an integer from 0 to 65535"],
+    ["ADAPTER_PORT", "8e3", "an integer from 0 to 65535"],
+    ["ADAPTER_PORT", "\u0668\u0660", "an integer from 0 to 65535"],
+    ["ADAPTER_CHANNEL_SIZE", "abc", "an integer from 1 to 1000000"],
+    ["ADAPTER_CHANNEL_SIZE", "1000001", "an integer from 1 to 1000000"],
     ["ADAPTER_CHANNEL_SIZE", "0", "an integer from 1 to 1000000"],
     ["ADAPTER_ECHO", "maybe", "a boolean"],
     ["ADAPTER_LOG", "", "a boolean"],
@@ -158,6 +195,10 @@ Deno.test("parseConfig() rejects each invalid form of each kind of variable", ()
     ["ADAPTER_UNIT_TIMEOUT_START_SEC", "5parsecs", "a systemd time span"],
     ["ADAPTER_UNIT_TIMEOUT_START_SEC", "-5", "a systemd time span"],
     ["ADAPTER_UNIT_WATCHDOG_SEC", "", "a systemd time span"],
+    ["ADAPTER_UNIT_WATCHDOG_SEC", "1.2.3", "a systemd time span"],
+    ["ADAPTER_UNIT_WATCHDOG_SEC", "forever", "a systemd time span"],
+    ["ADAPTER_ECHO", " true", "a boolean"],
+    ["ADAPTER_STATUS_SHUTDOWN", "ready watchdog", '"ready watchdog" is not one of'],
     ["ADAPTER_HOST", "", "an IP address or host name"],
     ["ADAPTER_HOST", "a b", "an IP address or host name"],
     ["ADAPTER_SOCKET_MODE", "999", "an octal file mode"],

@@ -42,6 +42,15 @@ Deno.test("parseTimeSpan() sums components, with or without blanks", () => {
   assert.equal(parseTimeSpan("1.5h"), 5_400_000);
   assert.equal(parseTimeSpan("5 s"), 5_000);
   assert.equal(parseTimeSpan(" 2s "), 2_000);
+  assert.equal(parseTimeSpan("1min30s"), 90_000);
+  assert.equal(parseTimeSpan("1 min 30 s"), 90_000);
+  assert.equal(parseTimeSpan("1h 1m 1s 1ms"), 3_661_001);
+  // As `systemd-analyze timespan` reads them: a bare number is seconds wherever it stands.
+  assert.equal(parseTimeSpan("2 3"), 5_000);
+  assert.equal(parseTimeSpan("3 2s"), 5_000);
+  assert.equal(parseTimeSpan("1 .5s"), 1_500);
+  assert.equal(parseTimeSpan("5 s 3"), 8_000);
+  assert.equal(parseTimeSpan("1m1"), 61_000);
 });
 
 Deno.test("parseTimeSpan() reads infinity as Infinity", () => {
@@ -59,6 +68,8 @@ Deno.test("parseTimeSpan() rejects what is not a time span", () => {
       "1e3",
       "s",
       "1.2.3",
+      "5.",
+      "1.5.s",
       "infinity 5s",
       "5S",
       "1,5",
