@@ -122,3 +122,60 @@ Deno.test("handleRequest() tells everything it knows on /status (SPEC §5)", asy
   });
   assert.equal(Object.values(body.counters.linesByKey).reduce((a, b) => Number(a) + Number(b)), 3);
 });
+
+Deno.test("handleRequest() tells /status of a fresh adapter with nothing known yet", async () => {
+  const body = await get(running({ ADAPTER_UNIT_TIMEOUT_START_SEC: "0" }), "/status").json();
+  assert.deepEqual(
+    {
+      ...body,
+      counters: { ...body.counters, linesByKey: {}, eventsByName: {}, rejectedByReason: {} },
+    },
+    {
+      timestamp: "2024-05-01T12:00:00.000+00:00",
+      healthz: true,
+      livez: false,
+      readyz: false,
+      version: VERSION,
+      uptimeSeconds: 4,
+      statusText: null,
+      mainPid: null,
+      errno: null,
+      busError: null,
+      exitStatus: null,
+      lastEvent: null,
+      watchdog: { enabled: false, timeoutSeconds: 0, armed: false, secondsUntilDeadline: null },
+      startTimer: { pending: false, secondsUntilDeadline: null },
+      counters: {
+        datagrams: 0,
+        lines: 0,
+        events: 0,
+        rejected: 0,
+        linesByKey: {},
+        eventsByName: {},
+        rejectedByReason: {},
+      },
+    },
+  );
+  for (const counts of ["linesByKey", "eventsByName", "rejectedByReason"]) {
+    assert.ok(Object.values(body.counters[counts]).every((count) => count === 0), counts);
+  }
+});
+
+Deno.test("handleRequest() answers 405 with Allow on /status and /healthz too", () => {
+  for (const path of ["/status", "/healthz", "/livez"]) {
+    const response = get(running(), path, "POST");
+    assert.equal(response.status, 405, path);
+    assert.equal(response.headers.get("allow"), "GET, HEAD");
+  }
+});
+
+Deno.test("handleRequest() shows the probe values of a stopping adapter in every body", async () => {
+  const state = step(send(running(), "READY=1", 2_000), { kind: "stop", reason: "SIGTERM" }, 3_000)
+    .state;
+  const response = get(state, "/readyz");
+  assert.equal(response.status, 200);
+  assert.equal(
+    await response.text(),
+    '{"timestamp":"2024-05-01T12:00:00.000+00:00","healthz":false,"livez":true,"readyz":true}',
+  );
+});

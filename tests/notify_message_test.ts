@@ -182,3 +182,38 @@ Deno.test("parseNotifyMessage() cuts long excerpts to 64 characters", () => {
   const line = `FOO=${"x".repeat(100)}`;
   assert.equal(parse(line).rejected[0].excerpt, `${line.slice(0, 64)}…`);
 });
+
+Deno.test("parseNotifyMessage() accepts 4096 bytes that end in the one tolerated NUL", () => {
+  const bytes = new Uint8Array(4096).fill(0x61);
+  bytes.set(encode("STATUS="));
+  bytes[4095] = 0;
+  assert.deepEqual(reasons(parseNotifyMessage(bytes)), []);
+  assert.equal(parseNotifyMessage(bytes).accepted[0].line.length, 4095);
+});
+
+Deno.test("parseNotifyMessage() rejects each kind of invalid UTF-8 line by line, short or long", () => {
+  const invalid = [[0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xe2, 0x82]];
+  for (const sequence of invalid) {
+    for (const padding of [0, 500]) {
+      const bytes = new Uint8Array([
+        ...encode(`X_PAD=${"p".repeat(padding)}\rSTATUS=`),
+        ...sequence,
+        ...encode("\nREADY=1"),
+      ]);
+      const message = parseNotifyMessage(bytes);
+      assert.deepEqual(lines(message), [`X_PAD=${"p".repeat(padding)}`, "READY=1"], `${sequence}`);
+      assert.deepEqual(reasons(message), ["invalid_utf8"]);
+    }
+  }
+});
+
+Deno.test("parseNotifyMessage() keeps the bytes of a line exactly, blanks and = included", () => {
+  assert.deepEqual(lines(parse("STATUS= a = b \nX_K==")), ["STATUS= a = b ", "X_K=="]);
+  assert.deepEqual(parse("STATUS=\t x\t").accepted[0].value, "\t x\t");
+});
+
+Deno.test("parseNotifyMessage() lets the first line win for X_* keys too, and counts later ones", () => {
+  const message = parse("X_A=1\nX_A=2\nX_B=3");
+  assert.deepEqual(lines(message), ["X_A=1", "X_B=3"]);
+  assert.deepEqual(message.rejected, [{ reason: "duplicate_key", excerpt: "X_A=2" }]);
+});

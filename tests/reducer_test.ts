@@ -471,3 +471,84 @@ Deno.test("step() never changes healthz because of a message", () => {
     assert.equal(state.healthz, true, text);
   }
 });
+
+Deno.test("step() fires start_timeout without READY=1 even when readyz starts true (SPEC §4)", () => {
+  const env = { ADAPTER_UNIT_TIMEOUT_START_SEC: "10", ADAPTER_INITIAL_READYZ: "true" };
+  const { state, effects } = tick(running(env, 0), 10_000);
+  assert.deepEqual(events(effects), ["start_timeout"]);
+  assert.equal(state.readyz, false);
+});
+
+Deno.test("step() lets an invalid READY= neither stop the start timer nor arm the watchdog", () => {
+  const env = { ADAPTER_UNIT_TIMEOUT_START_SEC: "10", ADAPTER_UNIT_WATCHDOG_SEC: "2" };
+  const { state, effects } = send(running(env, 0), "READY=0", 1_000);
+  assert.equal(state.startDeadline, 10_000);
+  assert.equal(state.watchdogDeadline, null);
+  assert.equal(state.readySeen, false);
+  assert.deepEqual(events(effects), []);
+});
+
+Deno.test("step() re-arms an expired watchdog on a ping, not on a later READY=1", () => {
+  const env = { ADAPTER_UNIT_WATCHDOG_SEC: "2", ADAPTER_UNIT_TIMEOUT_START_SEC: "0" };
+  const expired = tick(send(running(env, 0), "READY=1", 1_000).state, 3_000).state;
+  assert.equal(send(expired, "READY=1", 4_000).state.watchdogDeadline, null);
+  assert.equal(send(expired, "WATCHDOG=1", 4_000).state.watchdogDeadline, 6_000);
+});
+
+Deno.test("step() arms the watchdog with a WATCHDOG_USEC= that came before READY=1", () => {
+  const state = send(running({}, 0), "WATCHDOG_USEC=3000000", 500).state;
+  assert.equal(state.watchdogDeadline, 3_500);
+  assert.equal(send(state, "READY=1", 1_000).state.watchdogDeadline, 4_000);
+});
+
+Deno.test("step() shuts down on each event in ADAPTER_STATUS_SHUTDOWN with its exit status", () => {
+  const triggers: [string, string, number][] = [
+    ["ready", "READY=1", 0],
+    ["reloading", "RELOADING=1", 0],
+    ["stopping", "STOPPING=1", 0],
+    ["errno", "ERRNO=5", 1],
+    ["buserror", "BUSERROR=org.x.E", 1],
+    ["watchdog", "WATCHDOG=1", 0],
+    ["watchdog_trigger", "WATCHDOG=trigger", 1],
+  ];
+  for (const [event, line, exitStatus] of triggers) {
+    const { state, effects } = send(running({ ADAPTER_STATUS_SHUTDOWN: event }), line, 2_000);
+    assert.deepEqual(ofKind(effects, "shutdown"), [
+      { kind: "shutdown", exitStatus, reason: `event ${event}` },
+    ], event);
+    assert.equal(state.healthz, false, event);
+  }
+  const timers: [string, Record<string, string>][] = [
+    ["start_timeout", { ADAPTER_UNIT_TIMEOUT_START_SEC: "1" }],
+    ["watchdog_timeout", { ADAPTER_UNIT_WATCHDOG_SEC: "1", ADAPTER_UNIT_TIMEOUT_START_SEC: "0" }],
+  ];
+  for (const [event, env] of timers) {
+    let state = running({ ...env, ADAPTER_STATUS_SHUTDOWN: event }, 0);
+    state = send(state, "WATCHDOG=1", 0).state;
+    const { effects } = tick(state, 1_000);
+    assert.deepEqual(ofKind(effects, "shutdown"), [
+      { kind: "shutdown", exitStatus: 1, reason: `event ${event}` },
+    ], event);
+  }
+});
+
+Deno.test("step() leaves probes and timers alone for an unknown key or a line without =", () => {
+  const env = { ADAPTER_UNIT_TIMEOUT_START_SEC: "10" };
+  const before = running(env, 0);
+  const { state, effects } = send(before, "FOO=1\nREADY\nready=1", 1_000);
+  assert.deepEqual(probes(state), probes(before));
+  assert.equal(state.startDeadline, 10_000);
+  assert.deepEqual(ofKind(effects, "echo"), []);
+  assert.deepEqual(events(effects), []);
+});
+
+Deno.test("step() ignores a datagram of BARRIER=1 with other lines entirely", () => {
+  const before = running();
+  const { state, effects } = send(before, "READY=1\nBARRIER=1", 1_000);
+  assert.deepEqual(probes(state), probes(before));
+  assert.equal(state.readySeen, false);
+  assert.deepEqual(ofKind(effects, "echo"), []);
+  assert.deepEqual(ofKind(effects, "log").map((log) => log.fields.reason), [
+    "barrier_with_other_lines",
+  ]);
+});
