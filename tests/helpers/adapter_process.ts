@@ -34,15 +34,18 @@ export function tempDir(): { path: string; remove: () => void } {
 /** Collects a stream's bytes as they arrive. */
 class Collector {
   #chunks: Uint8Array[] = [];
-  #decoder = new TextDecoder();
   readonly done: Promise<void>;
-  constructor(stream: ReadableStream<Uint8Array>) {
+  constructor(stream: ReadableStream<Uint8Array>, gate: Promise<void> = Promise.resolve()) {
     this.done = (async () => {
+      await gate;
       for await (const chunk of stream) this.#chunks.push(chunk);
     })();
   }
   text(): string {
-    return this.#chunks.map((chunk) => this.#decoder.decode(chunk, { stream: true })).join("");
+    // A fresh decoder each time: a character split between two chunks decodes whole.
+    const decoder = new TextDecoder();
+    return this.#chunks.map((chunk) => decoder.decode(chunk, { stream: true })).join("") +
+      decoder.decode();
   }
 }
 
@@ -101,6 +104,8 @@ export interface SpawnOptions {
   readonly command?: string;
   /** Wait for `/healthz` 200 before returning (default true). */
   readonly waitHealthy?: boolean;
+  /** Start reading the adapter's stdout only once this resolves (a pipe nobody drains). */
+  readonly stdoutGate?: Promise<void>;
 }
 
 /** Sends one datagram to a notify socket (`/path` or `@name`) from a throwaway client socket. */
@@ -134,7 +139,7 @@ export async function spawnAdapter(options: SpawnOptions = {}): Promise<AdapterP
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const out = new Collector(child.stdout);
+  const out = new Collector(child.stdout, options.stdoutGate);
   const err = new Collector(child.stderr);
   let exit: Promise<Exit> | undefined;
   const exited = () =>
@@ -214,4 +219,51 @@ export async function spawnAdapter(options: SpawnOptions = {}): Promise<AdapterP
     );
   }
   return adapter;
+}
+
+/** Whether anything (a socket included) exists at `path`. */
+export function pathExists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What one datagram produced: its echo on stdout and its records in the log. */
+export interface Settled {
+  readonly stdout: string;
+  readonly records: Record<string, unknown>[];
+}
+
+let markers = 0;
+
+/**
+ * Sends `datagram`, then a marker datagram, and waits until the marker shows on stdout and in
+ * the log; returns what appeared before it. Needs ADAPTER_ECHO and ADAPTER_LOG on: output of
+ * consecutive datagrams keeps its order on each stream, so the marker bounds the datagram's.
+ */
+export async function sendAndSettle(
+  adapter: AdapterProcess,
+  datagram: string | Uint8Array,
+): Promise<Settled> {
+  const stdoutBefore = adapter.stdout().length;
+  const recordsBefore = adapter.logRecords().length;
+  const marker = `settle-${Deno.pid}-${++markers}`;
+  await adapter.send(datagram);
+  // X_ lines are echoed and unknown keys logged, and neither changes a probe.
+  await adapter.send(`X_SETTLE=${marker}\nSETTLE=${marker}`);
+  const markerLine = `X_SETTLE=${marker}\n`;
+  const isMarker = (record: Record<string, unknown>) => record.excerpt === `SETTLE=${marker}`;
+  await adapter.waitFor(
+    () => adapter.stdout().includes(markerLine) && adapter.logRecords().some(isMarker),
+    `marker ${marker} on stdout and in the log`,
+  );
+  const stdout = adapter.stdout();
+  const records = adapter.logRecords();
+  return {
+    stdout: stdout.slice(stdoutBefore, stdout.indexOf(markerLine, stdoutBefore)),
+    records: records.slice(recordsBefore, records.findIndex(isMarker)),
+  };
 }
