@@ -50,9 +50,11 @@ Deno.test("systemd clients: systemd-notify and libsystemd, path and abstract soc
     spawnAdapter({ env: { NOTIFY_SOCKET: `@sd-notify-adapter-clients-${crypto.randomUUID()}` } }),
   ]);
   try {
-    for (const [adapter, kind] of [[onPath, "path"], [onAbstract, "abstract @name"]] as const) {
+    for (
+      const [adapter, kind] of [[onPath, "a path"], [onAbstract, "an abstract @name"]] as const
+    ) {
       await t.step(
-        `systemd-notify --ready --status completes its barrier on a ${kind} socket`,
+        `systemd-notify --ready --status completes its barrier on ${kind} socket`,
         async () => {
           const client = await runClient(
             "systemd-notify",
