@@ -267,3 +267,16 @@ export async function sendAndSettle(
     records: records.slice(recordsBefore, records.findIndex(isMarker)),
   };
 }
+
+/**
+ * Waits for the first log record with `message` and returns it: the log is written
+ * asynchronously, so `/healthz` may answer before the start-up records reach stderr.
+ */
+export async function waitForRecord(
+  adapter: AdapterProcess,
+  message: string,
+): Promise<Record<string, unknown>> {
+  const find = () => adapter.logRecords().find((record) => record.message === message);
+  await adapter.waitFor(() => find() !== undefined, `the log record "${message}"`);
+  return find()!;
+}

@@ -1,7 +1,7 @@
 // Configuration (SPEC §1) with the real adapter: exit status 2 and one clear message for each
 // kind of bad value, the effective configuration in the log, and the settings taking effect.
 import assert from "node:assert/strict";
-import { pathExists, spawnAdapter, tempDir } from "../helpers/adapter_process.ts";
+import { pathExists, spawnAdapter, tempDir, waitForRecord } from "../helpers/adapter_process.ts";
 
 const BAD_VALUES: [string, string, string][] = [
   ["ADAPTER_ECHO", "maybe", "a boolean (true/false, 1/0, yes/no, on/off)"],
@@ -71,6 +71,7 @@ Deno.test("config: the Configuration record shows every default; unknown ADAPTER
   const inherited = Object.keys(Deno.env.toObject()).filter((name) => name.startsWith("ADAPTER_"));
   const adapter = await spawnAdapter({ env: { ADAPTER_PROT: "8089" } });
   try {
+    await waitForRecord(adapter, "Adapter ready");
     const records = adapter.logRecords();
     const { timestamp: _, ...configuration } = records[0];
     const expected: Record<string, string> = {
@@ -121,11 +122,7 @@ Deno.test("config: the Configuration record shows every default; unknown ADAPTER
 Deno.test("config: ADAPTER_PORT=0 takes a free port and announces it in the log", async () => {
   const adapter = await spawnAdapter({ env: { ADAPTER_PORT: "0" }, waitHealthy: false });
   try {
-    await adapter.waitFor(
-      () => adapter.logRecords().some((record) => record.message === "Adapter ready"),
-      "Adapter ready",
-    );
-    const ready = adapter.logRecords().find((record) => record.message === "Adapter ready")!;
+    const ready = await waitForRecord(adapter, "Adapter ready");
     const match = /^\[::\]:(\d+)$/.exec(String(ready.address));
     assert.ok(match, String(ready.address));
     const port = Number(match[1]);
@@ -154,7 +151,7 @@ Deno.test("config: host, initial values and reaction lists take effect", async (
     readyz: (await adapter.request("/readyz")).status,
   });
   try {
-    const ready = adapter.logRecords().find((record) => record.message === "Adapter ready")!;
+    const ready = await waitForRecord(adapter, "Adapter ready");
     assert.equal(ready.address, `127.0.0.1:${adapter.port}`);
     assert.deepEqual(await statuses(), { livez: 200, readyz: 200 });
     // STOPPING=1 is in no list any more: nothing changes.

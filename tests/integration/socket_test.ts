@@ -1,7 +1,7 @@
 // The notification socket's file rules (SPEC §2, §7) with the real adapter: stale socket
 // replaced, other files refused, parent created, mode applied, abstract names, removal.
 import assert from "node:assert/strict";
-import { pathExists, spawnAdapter, tempDir } from "../helpers/adapter_process.ts";
+import { pathExists, spawnAdapter, tempDir, waitForRecord } from "../helpers/adapter_process.ts";
 
 /** The one error record of an adapter that could not start. */
 function errorRecords(stderr: string) {
@@ -17,6 +17,7 @@ Deno.test("socket: a stale socket is replaced, and the new one works", async () 
   assert.ok(Deno.lstatSync(path).isSocket);
   const adapter = await spawnAdapter({ env: { NOTIFY_SOCKET: path } });
   try {
+    await waitForRecord(adapter, "Adapter ready");
     assert.deepEqual(
       adapter.logRecords().filter((record) => record.message === "Stale socket replaced")
         .map(({ level, socket }) => ({ level, socket })),
