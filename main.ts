@@ -11,6 +11,11 @@ import { startAdapter, StartupError } from "./lib/adapter_shell.ts";
 import { configureLogging, writeLog } from "./lib/logging.ts";
 import { LineWriter } from "./lib/line_writer.ts";
 import { sendNotification } from "./lib/notify_command.ts";
+import {
+  dropEnvPermission,
+  dropRunPermission,
+  socketPermissionProblem,
+} from "./lib/permissions.ts";
 import { probe } from "./lib/probe_command.ts";
 import { VERSION } from "./lib/version.ts";
 import { runWrapper } from "./lib/wrapper.ts";
@@ -40,13 +45,20 @@ async function fail(text: string, exitStatus: number, fields: Record<string, unk
 
 /** Parses the configuration, or reports the variable at fault and exits 2 (SPEC §1). */
 async function loadConfig(): Promise<LoadedConfig> {
+  let loaded: LoadedConfig;
   try {
-    return parseConfig(readEnvironment());
+    loaded = parseConfig(readEnvironment());
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const { variable, value, expected } = error;
     return await fail(error.message, 2, { variable, value, expected }) as never;
   }
+  const problem = socketPermissionProblem(loaded.config.notifySocket);
+  if (problem !== undefined) {
+    const value = loaded.config.notifySocket.text;
+    return await fail(problem, 2, { variable: "NOTIFY_SOCKET", value }) as never;
+  }
+  return loaded;
 }
 
 /** Runs the adapter (and, in wrapper mode, its child) and exits with the status it ends with. */
@@ -64,12 +76,19 @@ async function runAdapter(start: (loaded: LoadedConfig) => Promise<number>): Pro
 async function run(command: Command): Promise<void> {
   switch (command.kind) {
     case "sidecar":
-      return await runAdapter(async (loaded) => await (await startAdapter(loaded)).exited);
+      dropRunPermission();
+      return await runAdapter(async (loaded) => {
+        dropEnvPermission();
+        return await (await startAdapter(loaded)).exited;
+      });
     case "run":
       return await runAdapter((loaded) => runWrapper(loaded, command.command));
     case "notify":
+      dropRunPermission();
       try {
-        await sendNotification(command.lines, Deno.env.get("NOTIFY_SOCKET"));
+        const notifySocket = Deno.env.get("NOTIFY_SOCKET");
+        dropEnvPermission();
+        await sendNotification(command.lines, notifySocket);
         return;
       } catch (error) {
         console.error(error instanceof Error ? error.message : String(error));
@@ -77,7 +96,10 @@ async function run(command: Command): Promise<void> {
       }
       break;
     case "probe": {
-      const result = await probe(command.endpoint, readEnvironment());
+      dropRunPermission();
+      const env = readEnvironment();
+      dropEnvPermission();
+      const result = await probe(command.endpoint, env);
       if (!result.ok) {
         console.error(result.reason);
         Deno.exit(1);

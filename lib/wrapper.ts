@@ -10,6 +10,7 @@ import { startAdapter, StartupError } from "./adapter_shell.ts";
 import { childEnvironment } from "./child_environment.ts";
 import { childExit } from "./child_exit.ts";
 import { writeLog } from "./logging.ts";
+import { dropEnvPermission, dropRunPermission } from "./permissions.ts";
 import { spawnFailure } from "./spawn_failure.ts";
 
 // A child still running when the adapter stops on its own gets SIGTERM, then this long
@@ -88,6 +89,8 @@ export async function runWrapper(
     // Without the adapter's log, main still reports why, as for any failure to start.
     throw new StartupError(message, exitStatus, loaded.config.log);
   }
+  dropRunPermission();
+  dropEnvPermission();
   const { pid } = child;
   writeLog("info", "Child started", { command: program, args, pid });
   for (const signal of early) deliver(child, signal);
