@@ -6,6 +6,7 @@
  */
 
 import { total } from "./counters.ts";
+import { METRICS_CONTENT_TYPE, renderMetrics } from "./metrics.ts";
 import type { AdapterState } from "./reducer.ts";
 import { VERSION } from "./version.ts";
 
@@ -96,6 +97,10 @@ export const ROUTES: Readonly<Record<string, Route>> = Object.freeze({
   "/livez": probe("livez"),
   "/readyz": probe("readyz"),
   "/status": (state, clock) => json(statusBody(state, clock), 200),
+  "/metrics": (state, clock) =>
+    new Response(renderMetrics(state, clock.monotonic), {
+      headers: { "content-type": METRICS_CONTENT_TYPE, "cache-control": "no-store" },
+    }),
 });
 
 function withoutBody(response: Response): Response {

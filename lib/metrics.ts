@@ -1,0 +1,126 @@
+/**
+ * `GET /metrics` in Prometheus text format (version 0.0.4), rendered from the adapter's state
+ * at scrape time. Nothing is counted for Prometheus on the datagram path: the reducer's own
+ * counters are read when kubelet's neighbour, the scraper, asks. The format is small enough to
+ * write here; a client library would add its start-up cost to every Pod for four families.
+ *
+ * @module
+ */
+
+import type { AdapterState } from "./reducer.ts";
+import { VERSION } from "./version.ts";
+
+/** The metric name prefix. */
+export const METRIC_PREFIX = "sd_notify_adapter_";
+
+/** The Content-Type of the Prometheus text format. */
+export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+type Labels = Readonly<Record<string, string>>;
+type Sample = readonly [labels: Labels, value: number];
+
+interface Family {
+  readonly name: string;
+  readonly type: "counter" | "gauge";
+  readonly help: string;
+  readonly samples: (state: AdapterState, now: number) => readonly Sample[];
+}
+
+const labelled = (label: string, counts: Readonly<Record<string, number>>): Sample[] =>
+  Object.entries(counts).map(([value, count]) => [{ [label]: value }, count]);
+const flag = (value: boolean): Sample[] => [[{}, value ? 1 : 0]];
+// An unarmed deadline has no sample: "no deadline" is not "0 seconds left".
+const secondsUntil = (deadline: number | null, now: number): Sample[] =>
+  deadline === null ? [] : [[{}, Math.max(0, deadline - now) / 1000]];
+
+/** Every family /metrics exposes, in order. */
+export const FAMILIES: readonly Family[] = Object.freeze<Family[]>([
+  {
+    name: "info",
+    type: "gauge",
+    help: "Always 1; the version label says which adapter answers.",
+    samples: () => [[{ version: VERSION }, 1]],
+  },
+  {
+    name: "datagrams_total",
+    type: "counter",
+    help: "Datagrams received on NOTIFY_SOCKET.",
+    samples: (state) => [[{}, state.counters.datagrams]],
+  },
+  {
+    name: "lines_total",
+    type: "counter",
+    help: "Accepted message lines by key (X_* for every extension key).",
+    samples: (state) => labelled("key", state.counters.lines),
+  },
+  {
+    name: "events_total",
+    type: "counter",
+    help: "Events by name (SPEC section 3).",
+    samples: (state) => labelled("event", state.counters.events),
+  },
+  {
+    name: "rejected_total",
+    type: "counter",
+    help: "Rejected input (whole datagrams or lines) by reason.",
+    samples: (state) => labelled("reason", state.counters.rejected),
+  },
+  {
+    name: "healthz",
+    type: "gauge",
+    help: "1 when /healthz answers 200.",
+    samples: (state) => flag(state.healthz),
+  },
+  {
+    name: "livez",
+    type: "gauge",
+    help: "1 when /livez answers 200.",
+    samples: (state) => flag(state.livez),
+  },
+  {
+    name: "readyz",
+    type: "gauge",
+    help: "1 when /readyz answers 200.",
+    samples: (state) => flag(state.readyz),
+  },
+  {
+    name: "watchdog_timeout_seconds",
+    type: "gauge",
+    help: "The watchdog timeout in force; 0 when there is no watchdog.",
+    samples: (state) => [[{}, state.watchdogTimeout / 1000]],
+  },
+  {
+    name: "watchdog_deadline_seconds",
+    type: "gauge",
+    help: "Seconds until the watchdog expires; absent while it is not armed.",
+    samples: (state, now) => secondsUntil(state.watchdogDeadline, now),
+  },
+  {
+    name: "start_deadline_seconds",
+    type: "gauge",
+    help: "Seconds until the start timeout; absent once READY=1 came or with no start timeout.",
+    samples: (state, now) => secondsUntil(state.startDeadline, now),
+  },
+]);
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+}
+
+function formatLabels(labels: Labels): string {
+  const pairs = Object.entries(labels).map(([name, value]) => `${name}="${escapeLabel(value)}"`);
+  return pairs.length === 0 ? "" : `{${pairs.join(",")}}`;
+}
+
+/** The Prometheus text exposition of `state` at monotonic time `now` (milliseconds). */
+export function renderMetrics(state: AdapterState, now: number): string {
+  const lines: string[] = [];
+  for (const family of FAMILIES) {
+    const name = METRIC_PREFIX + family.name;
+    lines.push(`# HELP ${name} ${family.help}`, `# TYPE ${name} ${family.type}`);
+    for (const [labels, value] of family.samples(state, now)) {
+      lines.push(`${name}${formatLabels(labels)} ${value}`);
+    }
+  }
+  return lines.join("\n") + "\n";
+}
