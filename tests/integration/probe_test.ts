@@ -2,9 +2,13 @@ import assert from "node:assert/strict";
 import { spawnAdapter, startTaskArgs } from "../helpers/adapter_process.ts";
 
 async function runProbe(port: number, ...args: string[]) {
+  return await runProbeWith({ ADAPTER_PORT: String(port) }, ...args);
+}
+
+async function runProbeWith(env: Record<string, string>, ...args: string[]) {
   const output = await new Deno.Command(Deno.execPath(), {
     args: [...startTaskArgs(), "probe", ...args],
-    env: { ADAPTER_PORT: String(port) },
+    env,
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -30,7 +34,42 @@ Deno.test("probe: exit 0 on 200, 1 with one line on stderr otherwise", async () 
   }
   const gone = await runProbe(adapter.port, "healthz");
   assert.equal(gone.code, 1);
-  assert.match(gone.stderr, /^healthz: cannot GET http:\/\/127\.0\.0\.1:\d+\/healthz: .*\n$/);
+  assert.equal(
+    gone.stderr,
+    `healthz: cannot connect to 127.0.0.1:${adapter.port}: Connection refused\n`,
+  );
+});
+
+Deno.test("probe: a proxy in the environment is not used for the adapter on loopback", async () => {
+  const adapter = await spawnAdapter({ env: { ADAPTER_LOG: "false" } });
+  try {
+    // Nothing listens on port 1: a probe sent through the proxy would fail.
+    const proxy = "http://127.0.0.1:1";
+    const env = { ADAPTER_PORT: String(adapter.port), HTTP_PROXY: proxy, http_proxy: proxy };
+    assert.deepEqual(await runProbeWith(env, "healthz"), { code: 0, stderr: "" });
+  } finally {
+    await adapter.stop();
+  }
+});
+
+Deno.test("probe: an invalid ADAPTER_PORT exits 1 naming it", async () => {
+  assert.deepEqual(await runProbeWith({ ADAPTER_PORT: "80a" }), {
+    code: 1,
+    stderr: 'healthz: cannot parse ADAPTER_PORT "80a": an integer from 0 to 65535\n',
+  });
+});
+
+Deno.test("probe --help prints the usage and exits 0", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [...startTaskArgs(), "probe", "--help"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(output.code, 0);
+  assert.match(
+    new TextDecoder().decode(output.stdout),
+    /sd-notify-adapter probe \[healthz\|livez\|readyz\]/,
+  );
 });
 
 Deno.test("probe: an unknown endpoint is a usage error", async () => {
