@@ -3,11 +3,14 @@
  * task's permission set and V8 flags (defined once, in deno.json) and embedding only the
  * adapter's own modules. `deno compile` needs a `denort` base binary: `DENORT_BIN` when set,
  * otherwise a download from Deno's release host; when neither works this says so in one line.
+ * A build is kept only if it runs as the adapter: `deno compile` accepts any Deno binary as
+ * `DENORT_BIN`, and one built on the `deno` CLI runs as the CLI, ignoring the embedded code.
  *
  * @module
  */
 
 import denoConfig from "../deno.json" with { type: "json" };
+import { VERSION } from "../lib/version.ts";
 
 /** Where the binary goes. */
 export const OUTPUT = "dist/sd-notify-adapter";
@@ -48,6 +51,40 @@ export function compileFailure(stderr: string, denortBin: string | undefined): s
   return `Cannot compile ${OUTPUT}: ${source}. deno compile said: ${detail}`;
 }
 
+/**
+ * Why the built binary is not the adapter, from what its `--version` printed, or undefined
+ * when it is (it prints the adapter's version and nothing else).
+ */
+export function notTheAdapter(
+  versionOutput: string,
+  denortBin: string | undefined,
+): string | undefined {
+  if (versionOutput === `${VERSION}\n`) return undefined;
+  const printed = JSON.stringify(versionOutput.split("\n")[0]);
+  const base = denortBin === undefined ? "the downloaded denort" : `DENORT_BIN=${denortBin}`;
+  const why = versionOutput.startsWith("deno ")
+    ? `${base} is the Deno CLI, not denort: the binary built on it runs as the CLI`
+    : `the binary built on ${base} does not run as the adapter`;
+  return `Cannot compile ${OUTPUT}: ${why} (--version printed ${printed}, expected ` +
+    `"${VERSION}"); removed it`;
+}
+
+/** What the built binary prints for `--version`, or the error that kept it from running. */
+async function versionOf(binary: string): Promise<string> {
+  try {
+    const { stdout } = await new Deno.Command(binary, {
+      args: ["--version"],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+      signal: AbortSignal.timeout(10_000),
+    }).output();
+    return new TextDecoder().decode(stdout);
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 if (import.meta.main) {
   const denortBin = Deno.env.get("DENORT_BIN") || undefined;
   const result = await new Deno.Command(Deno.execPath(), {
@@ -58,6 +95,12 @@ if (import.meta.main) {
   }).output();
   if (!result.success) {
     console.error(compileFailure(new TextDecoder().decode(result.stderr), denortBin));
+    Deno.exit(1);
+  }
+  const wrong = notTheAdapter(await versionOf(`./${OUTPUT}`), denortBin);
+  if (wrong !== undefined) {
+    Deno.removeSync(OUTPUT);
+    console.error(wrong);
     Deno.exit(1);
   }
   const { size } = Deno.statSync(OUTPUT);
