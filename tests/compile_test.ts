@@ -24,14 +24,6 @@ Deno.test("compile bakes in the start task's permission set and V8 flags, define
   assert.equal(OUTPUT, "dist/sd-notify-adapter");
 });
 
-Deno.test("the adapter's permission set allows sockets under /run, /var/run and /tmp only", async () => {
-  const { SOCKET_DIRECTORIES } = await import("../lib/permissions.ts");
-  const set = denoConfig.permissions.adapter;
-  assert.deepEqual(set.read, SOCKET_DIRECTORIES);
-  assert.deepEqual(set.write, SOCKET_DIRECTORIES);
-  assert.equal(set.run, true);
-});
-
 Deno.test("compileFailure() says in one line why there is no binary", () => {
   const stderr = `error: Writing deno compile executable to temporary file 'dist/x.tmp'
 
