@@ -51,3 +51,14 @@ Deno.test("Containerfile: both targets run the binary as non-root with probe as 
   assert.equal(count(/^HEALTHCHECK .*CMD \["\/sd-notify-adapter", "probe", "healthz"\]$/gm), 2);
   assert.equal(count(/--chown=65532:65532 \/out\/run\/adapter \/run\/adapter$/gm), 2);
 });
+
+Deno.test("Containerfile's build stage copies exactly what .containerignore lets in", () => {
+  const ignore = Deno.readTextFileSync(new URL(".containerignore", ROOT)).split("\n");
+  const kept = ignore.filter((line) => line.startsWith("!")).map((line) => line.slice(1));
+  const build = containerfile.slice(containerfile.indexOf(" AS build"));
+  const stage = build.slice(0, build.indexOf("\nFROM "));
+  const copied = [...stage.matchAll(/^COPY (?!--from)(.+)$/gm)]
+    .flatMap((match) => match[1].split(/\s+/).slice(0, -1));
+  assert.equal(ignore[0], "*");
+  assert.deepEqual(copied.sort(), kept.sort());
+});
