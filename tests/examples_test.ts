@@ -115,3 +115,36 @@ Deno.test("examples: wrapper mode runs the service under `sd-notify-adapter run 
   assert.equal(env(service, "WATCHDOG_USEC"), undefined);
   assert.equal(env(service, "ADAPTER_UNIT_WATCHDOG_SEC"), "30");
 });
+
+Deno.test("examples: each is a complete Deployment whose parts refer to each other", () => {
+  for (const file of [...Deno.readDirSync(DIRECTORY)].map((entry) => entry.name)) {
+    const manifest = parseAllDocuments(Deno.readTextFileSync(new URL(file, DIRECTORY)))[0].toJS();
+    assert.equal(manifest.apiVersion, "apps/v1", file);
+    assert.equal(typeof manifest.metadata.name, "string", file);
+    const { selector, template } = manifest.spec;
+    for (const [key, value] of Object.entries(selector.matchLabels)) {
+      assert.equal(template.metadata.labels[key], value, `${file}: selector ${key}`);
+    }
+    const pod = template.spec;
+    const all: (Container & { ports?: { containerPort: number }[] })[] = [
+      ...(pod.initContainers ?? []),
+      ...pod.containers,
+    ];
+    const names = all.map((container) => container.name);
+    assert.equal(new Set(names).size, names.length, `${file}: container names`);
+    const volumes = new Set((pod.volumes ?? []).map((volume: { name: string }) => volume.name));
+    for (const container of all) {
+      assert.match(container.image, /^[a-z0-9.\-/]+:[\w.\-]+$/, `${file}: ${container.name}`);
+      for (const mount of container.volumeMounts ?? []) {
+        assert.ok(volumes.has(mount.name), `${file}: volume ${mount.name}`);
+      }
+      // Every value under env must be a string, or the API server rejects the manifest.
+      for (const variable of container.env ?? []) {
+        assert.equal(typeof variable.value, "string", `${file}: ${variable.name}`);
+      }
+    }
+    // The adapter's container declares the port the probes use.
+    const adapter = all.find(isAdapter)!;
+    assert.deepEqual(adapter.ports?.map((port) => port.containerPort), [8089], file);
+  }
+});
