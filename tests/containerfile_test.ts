@@ -62,3 +62,7 @@ Deno.test("Containerfile's build stage copies exactly what .containerignore lets
   assert.equal(ignore[0], "*");
   assert.deepEqual(copied.sort(), kept.sort());
 });
+
+Deno.test(".dockerignore is .containerignore, for Docker, which reads only the former", () => {
+  assert.equal(Deno.readLinkSync(new URL(".dockerignore", ROOT)), ".containerignore");
+});
