@@ -44,8 +44,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Asserts that `expired` came `expectedMs` after `from`, not earlier, and not much later. */
 function assertOnTime(from: LogRecord, expired: LogRecord, expectedMs: number) {
   const elapsed = at(expired) - at(from);
-  // Timestamps are whole milliseconds: one of rounding either way.
-  assert.ok(elapsed >= expectedMs - 1, `expired after ${elapsed} ms, before ${expectedMs} ms`);
+  // Log timestamps are wall-clock milliseconds while timers run on the monotonic clock, and a
+  // VM's wall clock is slewed: a few ms either way. "Never early" is exact in reducer_test.ts.
+  assert.ok(elapsed >= expectedMs - 5, `expired after ${elapsed} ms, before ${expectedMs} ms`);
   assert.ok(
     elapsed <= expectedMs + LATENESS_MS,
     `expired after ${elapsed} ms, expected ${expectedMs} ms`,
