@@ -12,8 +12,10 @@ const outside = (text: string) =>
 /** Runs `script` with the start task's permission flags (the adapter's permission set). */
 function withAdapterPermissions(script: string, args: string[] = []): string {
   const flags = startTaskArgs().filter((arg) => arg !== "main.ts");
+  // The fixture lies under tests/, whose own deno.json (test packages) would be found first.
+  const config = new URL("../deno.json", import.meta.url).pathname;
   const output = new Deno.Command(Deno.execPath(), {
-    args: [...flags, new URL(script, import.meta.url).pathname, ...args],
+    args: [...flags, "--config", config, new URL(script, import.meta.url).pathname, ...args],
     stdout: "piped",
     stderr: "piped",
   }).outputSync();

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { spawnAdapter } from "../tests/helpers/adapter_process.ts";
-import { sendHostile } from "../tests/helpers/hostile_datagrams.ts";
+import { spawnAdapter } from "../helpers/adapter_process.ts";
+import { sendHostile } from "../helpers/hostile_datagrams.ts";
 
 const count = Number(Deno.args[0] ?? 1_000_000);
 const seed = Number(Deno.args[1] ?? Date.now() % 2 ** 31);
