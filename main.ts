@@ -5,20 +5,20 @@
  * @module
  */
 
-import { type Command, parseCommandLine, USAGE } from "./lib/cli.ts";
-import { ConfigError, type LoadedConfig, parseConfig, VARIABLE_NAMES } from "./lib/config.ts";
-import { startAdapter, StartupError } from "./lib/adapter_shell.ts";
-import { configureLogging, writeLog } from "./lib/logging.ts";
-import { LineWriter } from "./lib/line_writer.ts";
-import { sendNotification } from "./lib/notify_command.ts";
+import { type Command, parseCommandLine, USAGE } from "./lib/commands/cli.ts";
+import { ConfigError, type LoadedConfig, parseConfig, VARIABLE_NAMES } from "./lib/core/config.ts";
+import { startAdapter, StartupError } from "./lib/shell/adapter_shell.ts";
+import { configureLogging, writeLog } from "./lib/shell/logging.ts";
+import { LineWriter } from "./lib/shell/line_writer.ts";
+import { sendNotification } from "./lib/commands/notify.ts";
 import {
   dropEnvPermission,
   dropRunPermission,
   socketPermissionProblem,
-} from "./lib/permissions.ts";
-import { probe } from "./lib/probe_command.ts";
-import { VERSION } from "./lib/version.ts";
-import { runWrapper } from "./lib/wrapper.ts";
+} from "./lib/shell/permissions.ts";
+import { probe } from "./lib/commands/probe.ts";
+import { VERSION } from "./lib/core/version.ts";
+import { runWrapper } from "./lib/commands/wrapper/wrapper.ts";
 
 /** The environment; only the adapter's own variables when the permissions allow no more. */
 function readEnvironment(): Record<string, string> {

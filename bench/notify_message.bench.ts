@@ -1,4 +1,4 @@
-import { parseNotifyMessage } from "../lib/notify_message.ts";
+import { parseNotifyMessage } from "../lib/core/notify_message.ts";
 
 const encode = (text: string) => new TextEncoder().encode(text);
 const PING = encode("WATCHDOG=1");

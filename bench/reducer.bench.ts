@@ -1,6 +1,6 @@
-import { parseConfig } from "../lib/config.ts";
-import { parseNotifyMessage } from "../lib/notify_message.ts";
-import { type AdapterState, initialState, type Input, step } from "../lib/reducer.ts";
+import { parseConfig } from "../lib/core/config.ts";
+import { parseNotifyMessage } from "../lib/core/notify_message.ts";
+import { type AdapterState, initialState, type Input, step } from "../lib/core/reducer.ts";
 
 const datagram = (text: string): Input => ({
   kind: "datagram",

@@ -44,14 +44,16 @@ export interface Tools {
   probe(port: number, path: string, intervalUs: number): Promise<{ stop(): Promise<number[]> }>;
   /**
    * Runs `command` (an adapter with ADAPTER_UNIT_TIMEOUT_START_SEC=`timeoutMs` ms, live at
-   * first, on `port`): µs from spawn until /healthz is 200, and how late /livez turns 503.
+   * first, on `port`): µs from spawn until /healthz is 200, and how late /livez turns 503;
+   * with `timeoutMs` 0 (the floor has no timers) the lateness is null and not waited for.
    */
   startup(
     port: number,
     timeoutMs: number,
     command: string[],
     env: Record<string, string>,
-  ): Promise<{ startupUs: number; startLatenessUs: number }>;
+    cwd?: string,
+  ): Promise<{ startupUs: number; startLatenessUs: number | null }>;
   /** Watchdog lateness runs: how long after each deadline `/livez` turned 503 (µs). */
   lateness(port: number, socket: string, runs: number, timeoutMs: number): Promise<number[]>;
 }
@@ -95,12 +97,13 @@ async function runJson<T>(
   program: string,
   args: string[],
   env?: Record<string, string>,
+  cwd = ROOT,
 ): Promise<T> {
   const { stdout, success } = await new Deno.Command(program, {
     args,
     env,
     clearEnv: env !== undefined,
-    cwd: ROOT,
+    cwd,
     stderr: "inherit",
   }).output();
   if (!success) throw new Error(`${program} ${args.join(" ")} failed`);
@@ -172,11 +175,12 @@ async function denoStartup(
   timeoutMs: number,
   command: string[],
   env: Record<string, string>,
-) {
+  cwd = ROOT,
+): Promise<{ startupUs: number; startLatenessUs: number | null }> {
   const spawned = performance.now();
   const child = new Deno.Command(command[0], {
     args: command.slice(1),
-    cwd: ROOT,
+    cwd,
     env,
     clearEnv: true,
     stdout: "null",
@@ -192,6 +196,7 @@ async function denoStartup(
       await sleep(1);
     }
     const startupUs = (performance.now() - spawned) * 1000;
+    if (timeoutMs <= 0) return { startupUs, startLatenessUs: null };
     const deadline = before + timeoutMs;
     await sleep(deadline - performance.now() - 3);
     while (await httpGet(port, "/livez") === 200 && performance.now() < deadline + 2000);
@@ -202,8 +207,21 @@ async function denoStartup(
   }
 }
 
+/** Sends one datagram to `socket` (a path or `@abstract`) from a fresh abstract client socket. */
+export async function sendDatagram(socket: string, payload: string): Promise<void> {
+  const path = socket.startsWith("@") ? `\0${socket.slice(1)}` : socket;
+  const client = Deno.listenDatagram({
+    transport: "unixpacket",
+    path: `\0sd-notify-adapter-bench-client-${crypto.randomUUID()}`,
+  });
+  try {
+    await client.send(new TextEncoder().encode(payload), { transport: "unixpacket", path });
+  } finally {
+    client.close();
+  }
+}
+
 async function denoLateness(port: number, socket: string, runs: number, timeoutMs: number) {
-  const { sendDatagram } = await import("../tests/helpers/adapter_process.ts");
   const result: number[] = [];
   for (let run = 0; run < runs; run++) {
     await sendDatagram(socket, "WATCHDOG=1");
@@ -237,8 +255,8 @@ export async function prepareTools(useC = true): Promise<Tools> {
           },
         };
       },
-      startup: (port, timeoutMs, command, env) =>
-        runJson(binary, ["startup", String(port), String(timeoutMs), ...command], env),
+      startup: (port, timeoutMs, command, env, cwd) =>
+        runJson(binary, ["startup", String(port), String(timeoutMs), ...command], env, cwd),
       lateness: async (port, socket, runs, timeoutMs) =>
         (await runJson<{ us: number[] }>(binary, [
           "lateness",

@@ -10,7 +10,7 @@
  */
 
 import denoConfig from "../deno.json" with { type: "json" };
-import { VERSION } from "../lib/version.ts";
+import { VERSION } from "../lib/core/version.ts";
 
 /** Where the binary goes. */
 export const OUTPUT = "dist/sd-notify-adapter";

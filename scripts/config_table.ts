@@ -5,7 +5,7 @@
  * @module
  */
 
-import { SETTINGS } from "../lib/config.ts";
+import { SETTINGS } from "../lib/core/config.ts";
 
 /** The Markdown table of every variable, its default and its meaning. */
 export function configurationTable(): string {

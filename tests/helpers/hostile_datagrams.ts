@@ -5,7 +5,7 @@
  * @module
  */
 
-import { WELL_KNOWN_ASSIGNMENTS } from "../../lib/assignments.ts";
+import { WELL_KNOWN_ASSIGNMENTS } from "../../lib/core/assignments.ts";
 
 /** A small seeded generator (mulberry32): the same seed gives the same datagrams. */
 export function seededRandom(seed: number): () => number {

@@ -4,7 +4,7 @@
 // reported as ignored with the reason in its name; no binary is ever faked.
 import assert from "node:assert/strict";
 import { spawnAdapter } from "../helpers/adapter_process.ts";
-import { VERSION } from "../../lib/version.ts";
+import { VERSION } from "../../lib/core/version.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const BINARY = `${ROOT}dist/sd-notify-adapter`;

@@ -3,11 +3,11 @@
 // §4 EXTEND_TIMEOUT_USEC never brings a deadline closer.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { parseConfig } from "../../lib/config.ts";
-import type { Effect } from "../../lib/effects.ts";
-import { EVENT_NAMES } from "../../lib/events.ts";
-import { parseNotifyMessage } from "../../lib/notify_message.ts";
-import { type AdapterState, initialState, type Input, step } from "../../lib/reducer.ts";
+import { parseConfig } from "../../lib/core/config.ts";
+import type { Effect } from "../../lib/core/effects.ts";
+import { EVENT_NAMES } from "../../lib/core/events.ts";
+import { parseNotifyMessage } from "../../lib/core/notify_message.ts";
+import { type AdapterState, initialState, type Input, step } from "../../lib/core/reducer.ts";
 
 const START = { kind: "started", socket: "@test", address: "[::]:8089" } as const;
 const RUNS = { numRuns: 400, seed: 20261125 };

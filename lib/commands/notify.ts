@@ -1,0 +1,83 @@
+/**
+ * The `notify` client (SPEC §8): one datagram to `$NOTIFY_SOCKET`, as `systemd-notify` sends
+ * it, for images without systemd's tools. It is a plain `sd_notify(3)` client: any receiver
+ * that speaks the protocol (this adapter, systemd itself) gets the same bytes.
+ *
+ * @module
+ */
+
+import { SETTINGS, type SocketAddress } from "../core/config.ts";
+import { NOTIFY_BUFFER_MAX } from "../core/notify_message.ts";
+
+// A receiver that never reads must not hang the client for ever (sd_notify blocks instead).
+const SEND_TIMEOUT_MS = 5_000;
+
+/** Where `$NOTIFY_SOCKET` points (an absolute path or `@name`); throws an Error saying why not. */
+export function notifyTarget(notifySocket: string | undefined): SocketAddress {
+  if (notifySocket === undefined || notifySocket === "") {
+    throw new Error("Cannot notify: NOTIFY_SOCKET is not set");
+  }
+  const parsed = SETTINGS.notifySocket.parse(notifySocket);
+  if ("expected" in parsed) {
+    throw new Error(
+      `Cannot notify: NOTIFY_SOCKET ${JSON.stringify(notifySocket)} is not ${parsed.expected}`,
+    );
+  }
+  return parsed.value;
+}
+
+/** The datagram for `lines`: joined by newlines, as `systemd-notify` joins its arguments. */
+export function encodeNotification(lines: readonly string[]): Uint8Array {
+  const bytes = new TextEncoder().encode(lines.join("\n"));
+  if (bytes.length > NOTIFY_BUFFER_MAX) {
+    throw new Error(
+      `Cannot notify: the message is ${bytes.length} bytes and systemd accepts at most ${NOTIFY_BUFFER_MAX}`,
+    );
+  }
+  return bytes;
+}
+
+function sendFailure(target: SocketAddress, error: unknown): Error {
+  const detail = error instanceof Error ? error.message : String(error);
+  const nobody = error instanceof Deno.errors.NotFound ||
+    error instanceof Deno.errors.ConnectionRefused;
+  const why = nobody ? `nothing listens there (${detail})` : detail;
+  return new Error(`Cannot send to NOTIFY_SOCKET ${JSON.stringify(target.text)}: ${why}`);
+}
+
+/** Sends `lines` as one datagram to `notifySocket`; throws an Error with a clear message if not sent. */
+export async function sendNotification(
+  lines: readonly string[],
+  notifySocket: string | undefined,
+): Promise<void> {
+  const target = notifyTarget(notifySocket);
+  const datagram = encodeNotification(lines);
+  // Deno sends only from a bound socket; an abstract name leaves no file behind.
+  let client: Deno.DatagramConn;
+  try {
+    client = Deno.listenDatagram({
+      transport: "unixpacket",
+      path: `\0sd-notify-adapter-notify-${crypto.randomUUID()}`,
+    });
+  } catch (error) {
+    throw sendFailure(target, error);
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`timed out after ${SEND_TIMEOUT_MS} ms`)),
+      SEND_TIMEOUT_MS,
+    );
+  });
+  try {
+    await Promise.race([
+      client.send(datagram, { transport: "unixpacket", path: target.bindPath }),
+      timeout,
+    ]);
+  } catch (error) {
+    throw sendFailure(target, error);
+  } finally {
+    clearTimeout(timer);
+    client.close();
+  }
+}

@@ -1,0 +1,240 @@
+import assert from "node:assert/strict";
+import { ConfigError, parseConfig, SETTINGS, VARIABLE_NAMES } from "../../lib/core/config.ts";
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  assert.fail(`parseConfig(${JSON.stringify(env)}) did not throw`);
+}
+
+Deno.test("parseConfig() gives every SPEC §1 default on an empty environment", () => {
+  const { config, effective, warnings } = parseConfig({});
+  assert.deepEqual(config.notifySocket, {
+    text: "/var/run/adapter/adapter.sock",
+    bindPath: "/var/run/adapter/adapter.sock",
+    abstract: false,
+  });
+  assert.equal(config.port, 8089);
+  assert.equal(config.echo, true);
+  assert.equal(config.log, true);
+  assert.equal(config.channelSize, 32);
+  assert.equal(config.initialLivez, false);
+  assert.equal(config.initialReadyz, false);
+  assert.equal(config.allowMessageWatchdogUsec, true);
+  assert.equal(config.allowMessageExtendTimeoutUsec, true);
+  assert.deepEqual([...config.livezTrue], ["ready", "watchdog"]);
+  assert.deepEqual([...config.livezFalse], [
+    "errno",
+    "buserror",
+    "watchdog_trigger",
+    "watchdog_timeout",
+    "start_timeout",
+  ]);
+  assert.deepEqual([...config.readyzTrue], ["ready", "watchdog"]);
+  assert.deepEqual([...config.readyzFalse], [
+    "reloading",
+    "stopping",
+    "errno",
+    "buserror",
+    "watchdog_trigger",
+    "watchdog_timeout",
+    "start_timeout",
+  ]);
+  assert.deepEqual([...config.shutdown], []);
+  assert.equal(config.timeoutStartSec, 90_000);
+  assert.equal(config.watchdogSec, 0);
+  assert.equal(config.host, "::");
+  assert.equal(config.socketMode, 0o666);
+  assert.equal(effective.ADAPTER_PORT, "8089");
+  assert.equal(Object.keys(effective).length, VARIABLE_NAMES.length);
+  assert.deepEqual(warnings, []);
+  assert.ok(Object.isFrozen(config));
+});
+
+Deno.test("parseConfig() reads every variable of SPEC §1", () => {
+  const { config } = parseConfig({
+    NOTIFY_SOCKET: "@adapter",
+    ADAPTER_PORT: "0",
+    ADAPTER_ECHO: "off",
+    ADAPTER_LOG: "No",
+    ADAPTER_CHANNEL_SIZE: "1024",
+    ADAPTER_INITIAL_LIVEZ: "YES",
+    ADAPTER_INITIAL_READYZ: "1",
+    ADAPTER_ALLOW_MESSAGE_WATCHDOG_USEC: "FALSE",
+    ADAPTER_ALLOW_MESSAGE_EXTEND_TIMEOUT_USEC: "0",
+    ADAPTER_STATUS_LIVEZ_TRUE: " ready , reloading ",
+    ADAPTER_STATUS_LIVEZ_FALSE: "",
+    ADAPTER_STATUS_READYZ_TRUE: "watchdog",
+    ADAPTER_STATUS_READYZ_FALSE: "errno",
+    ADAPTER_STATUS_SHUTDOWN: "stopping,start_timeout",
+    ADAPTER_UNIT_TIMEOUT_START_SEC: "1min 30s",
+    ADAPTER_UNIT_WATCHDOG_SEC: "500ms",
+    ADAPTER_HOST: "127.0.0.1",
+    ADAPTER_SOCKET_MODE: "660",
+  });
+  assert.deepEqual(config.notifySocket, {
+    text: "@adapter",
+    bindPath: "\0adapter",
+    abstract: true,
+  });
+  assert.equal(config.port, 0);
+  assert.equal(config.echo, false);
+  assert.equal(config.log, false);
+  assert.equal(config.channelSize, 1024);
+  assert.equal(config.initialLivez, true);
+  assert.equal(config.initialReadyz, true);
+  assert.equal(config.allowMessageWatchdogUsec, false);
+  assert.equal(config.allowMessageExtendTimeoutUsec, false);
+  assert.deepEqual([...config.livezTrue], ["ready", "reloading"]);
+  assert.deepEqual([...config.livezFalse], []);
+  assert.deepEqual([...config.readyzTrue], ["watchdog"]);
+  assert.deepEqual([...config.readyzFalse], ["errno"]);
+  assert.deepEqual([...config.shutdown], ["stopping", "start_timeout"]);
+  assert.equal(config.timeoutStartSec, 90_000);
+  assert.equal(config.watchdogSec, 500);
+  assert.equal(config.host, "127.0.0.1");
+  assert.equal(config.socketMode, 0o660);
+});
+
+Deno.test("parseConfig() accepts each boolean word in any case", () => {
+  for (const [text, value] of Object.entries({ TRUE: true, On: true, yes: true, "1": true })) {
+    assert.equal(parseConfig({ ADAPTER_ECHO: text }).config.echo, value, text);
+  }
+  for (const [text, value] of Object.entries({ False: false, OFF: false, no: false, "0": false })) {
+    assert.equal(parseConfig({ ADAPTER_ECHO: text }).config.echo, value, text);
+  }
+});
+
+Deno.test("parseConfig() reads booleans in mixed case and leading zeros in integers", () => {
+  assert.equal(parseConfig({ ADAPTER_LOG: "tRuE" }).config.log, true);
+  assert.equal(parseConfig({ ADAPTER_LOG: "oFf" }).config.log, false);
+  assert.equal(parseConfig({ ADAPTER_PORT: "08089" }).config.port, 8089);
+  assert.equal(parseConfig({ ADAPTER_PORT: "65535" }).config.port, 65535);
+  assert.equal(parseConfig({ ADAPTER_CHANNEL_SIZE: "1" }).config.channelSize, 1);
+});
+
+Deno.test("parseConfig() reads an event list of blanks as the empty list", () => {
+  const { config } = parseConfig({ ADAPTER_STATUS_LIVEZ_TRUE: "  ", ADAPTER_STATUS_SHUTDOWN: "" });
+  assert.deepEqual([...config.livezTrue], []);
+  assert.deepEqual([...config.shutdown], []);
+});
+
+Deno.test("parseConfig() reads durations as systemd time spans in milliseconds", () => {
+  const cases: [string, number][] = [
+    ["1.5", 1_500],
+    ["300ms", 300],
+    ["2h30m", 9_000_000],
+    ["1min 30s", 90_000],
+    ["500000us", 500],
+  ];
+  for (const [text, milliseconds] of cases) {
+    const { config } = parseConfig({
+      ADAPTER_UNIT_TIMEOUT_START_SEC: text,
+      ADAPTER_UNIT_WATCHDOG_SEC: text,
+    });
+    assert.equal(config.timeoutStartSec, milliseconds, text);
+    assert.equal(config.watchdogSec, milliseconds, text);
+  }
+});
+
+Deno.test("parseConfig() reads 0 and infinity as a disabled timer", () => {
+  for (const text of ["0", "infinity", "0s"]) {
+    const { config } = parseConfig({
+      ADAPTER_UNIT_TIMEOUT_START_SEC: text,
+      ADAPTER_UNIT_WATCHDOG_SEC: text,
+    });
+    assert.equal(config.timeoutStartSec, 0, text);
+    assert.equal(config.watchdogSec, 0, text);
+  }
+});
+
+Deno.test("parseConfig() names the variable, the value and the expectation of a bad value", () => {
+  const error = configError({ ADAPTER_PORT: "abc" });
+  assert.equal(error.variable, "ADAPTER_PORT");
+  assert.equal(error.value, "abc");
+  assert.equal(
+    error.message,
+    'Cannot parse ADAPTER_PORT "abc": expected an integer from 0 to 65535',
+  );
+});
+
+Deno.test("parseConfig() rejects each invalid form of each kind of variable", () => {
+  const invalid: [string, string, string][] = [
+    ["NOTIFY_SOCKET", "relative/path", "an absolute path or @name"],
+    ["NOTIFY_SOCKET", "", "an absolute path or @name"],
+    ["NOTIFY_SOCKET", "@", "an absolute path or @name"],
+    ["NOTIFY_SOCKET", `/${"x".repeat(107)}`, "of at most 107 bytes"],
+    ["NOTIFY_SOCKET", "/run/a\0b", "without NUL"],
+    ["ADAPTER_PORT", "65536", "an integer from 0 to 65535"],
+    ["ADAPTER_PORT", "-1", "an integer from 0 to 65535"],
+    ["ADAPTER_PORT", "80.5", "an integer from 0 to 65535"],
+    ["ADAPTER_PORT", " 80", "an integer from 0 to 65535"],
+    ["ADAPTER_PORT", "", "an integer from 0 to 65535"],
+    ["ADAPTER_PORT", "0x50", "an integer from 0 to 65535"],
+    ["ADAPTER_PORT", "+80", "an integer from 0 to 65535"],
+    ["ADAPTER_PORT", "8e3", "an integer from 0 to 65535"],
+    ["ADAPTER_PORT", "\u0668\u0660", "an integer from 0 to 65535"],
+    ["ADAPTER_CHANNEL_SIZE", "abc", "an integer from 1 to 1000000"],
+    ["ADAPTER_CHANNEL_SIZE", "1000001", "an integer from 1 to 1000000"],
+    ["ADAPTER_CHANNEL_SIZE", "0", "an integer from 1 to 1000000"],
+    ["ADAPTER_ECHO", "maybe", "a boolean"],
+    ["ADAPTER_LOG", "", "a boolean"],
+    ["ADAPTER_INITIAL_LIVEZ", "truee", "a boolean"],
+    ["ADAPTER_INITIAL_READYZ", "2", "a boolean"],
+    ["ADAPTER_ALLOW_MESSAGE_WATCHDOG_USEC", "y", "a boolean"],
+    ["ADAPTER_ALLOW_MESSAGE_EXTEND_TIMEOUT_USEC", "enabled", "a boolean"],
+    ["ADAPTER_STATUS_LIVEZ_TRUE", "ready,nope", '"nope" is not one of ready, reloading'],
+    ["ADAPTER_STATUS_LIVEZ_FALSE", "READY", '"READY" is not one of'],
+    ["ADAPTER_STATUS_READYZ_TRUE", "ready;watchdog", '"ready;watchdog" is not one of'],
+    ["ADAPTER_STATUS_READYZ_FALSE", "timeout", '"timeout" is not one of'],
+    ["ADAPTER_STATUS_SHUTDOWN", "nope", '"nope" is not one of'],
+    ["ADAPTER_UNIT_TIMEOUT_START_SEC", "5parsecs", "a systemd time span"],
+    ["ADAPTER_UNIT_TIMEOUT_START_SEC", "-5", "a systemd time span"],
+    ["ADAPTER_UNIT_WATCHDOG_SEC", "", "a systemd time span"],
+    ["ADAPTER_UNIT_WATCHDOG_SEC", "1.2.3", "a systemd time span"],
+    ["ADAPTER_UNIT_WATCHDOG_SEC", "forever", "a systemd time span"],
+    ["ADAPTER_ECHO", " true", "a boolean"],
+    ["ADAPTER_STATUS_SHUTDOWN", "ready watchdog", '"ready watchdog" is not one of'],
+    ["ADAPTER_HOST", "", "an IP address or host name"],
+    ["ADAPTER_HOST", "a b", "an IP address or host name"],
+    ["ADAPTER_SOCKET_MODE", "999", "an octal file mode"],
+    ["ADAPTER_SOCKET_MODE", "rw-rw-rw-", "an octal file mode"],
+    ["ADAPTER_SOCKET_MODE", "07777", "an octal file mode"],
+  ];
+  for (const [variable, value, expected] of invalid) {
+    const error = configError({ [variable]: value });
+    assert.equal(error.variable, variable, `${variable}=${value}`);
+    assert.equal(error.value, value);
+    assert.ok(
+      error.message.startsWith(`Cannot parse ${variable} ${JSON.stringify(value)}: expected `),
+      error.message,
+    );
+    assert.ok(error.expected.includes(expected), `${error.expected} should say ${expected}`);
+  }
+});
+
+Deno.test("parseConfig() reports the first bad variable in table order", () => {
+  const error = configError({ ADAPTER_SOCKET_MODE: "x", ADAPTER_PORT: "x" });
+  assert.equal(error.variable, "ADAPTER_PORT");
+});
+
+Deno.test("parseConfig() warns about unknown ADAPTER_* variables and ignores others", () => {
+  const { warnings } = parseConfig({
+    ADAPTER_PROT: "8089",
+    ADAPTER_ECHO: "true",
+    HOME: "/root",
+    ADAPTERX: "1",
+  });
+  assert.deepEqual(warnings, ["Unknown variable ADAPTER_PROT is ignored: is it a typo?"]);
+});
+
+Deno.test("SETTINGS lists each variable once, and every default parses", () => {
+  assert.equal(new Set(VARIABLE_NAMES).size, VARIABLE_NAMES.length);
+  for (const setting of Object.values(SETTINGS)) {
+    assert.ok("value" in setting.parse(setting.default), setting.variable);
+  }
+});

@@ -1,0 +1,181 @@
+import assert from "node:assert/strict";
+import { parseConfig } from "../../lib/core/config.ts";
+import { type Clock, handleRequest, rfc3339 } from "../../lib/core/http_handler.ts";
+import { parseNotifyMessage } from "../../lib/core/notify_message.ts";
+import { type AdapterState, initialState, step } from "../../lib/core/reducer.ts";
+import { VERSION } from "../../lib/core/version.ts";
+
+const WALL = Date.UTC(2024, 4, 1, 12, 0, 0);
+const clock: Clock = { wall: WALL, monotonic: 5_000 };
+
+function running(env: Record<string, string> = {}): AdapterState {
+  const start = { kind: "started", socket: "@t", address: "[::]:1" } as const;
+  return step(initialState(parseConfig(env).config), start, 1_000).state;
+}
+
+function send(state: AdapterState, text: string, now: number): AdapterState {
+  const message = parseNotifyMessage(new TextEncoder().encode(text));
+  return step(state, { kind: "datagram", message }, now).state;
+}
+
+const get = (state: AdapterState, path: string, method = "GET") =>
+  handleRequest(new Request(`http://adapter${path}`, { method }), state, clock);
+
+Deno.test("rfc3339() writes UTC with a +00:00 offset and milliseconds", () => {
+  assert.equal(rfc3339(WALL), "2024-05-01T12:00:00.000+00:00");
+  assert.equal(rfc3339(0), "1970-01-01T00:00:00.000+00:00");
+});
+
+Deno.test("handleRequest() answers the probes 200 or 503 with exactly four fields (SPEC §5)", async () => {
+  const state = running({ ADAPTER_INITIAL_LIVEZ: "true" });
+  const expected = {
+    "/healthz": 200,
+    "/livez": 200,
+    "/readyz": 503,
+  };
+  for (const [path, status] of Object.entries(expected)) {
+    const response = get(state, path);
+    assert.equal(response.status, status, path);
+    assert.equal(response.headers.get("content-type"), "application/json");
+    assert.equal(response.headers.get("cache-control"), "no-store");
+    assert.equal(
+      await response.text(),
+      '{"timestamp":"2024-05-01T12:00:00.000+00:00","healthz":true,"livez":true,"readyz":false}',
+    );
+  }
+});
+
+Deno.test("handleRequest() answers /healthz 503 before start and during shutdown", () => {
+  const before = initialState(parseConfig({}).config);
+  assert.equal(get(before, "/healthz").status, 503);
+  const stopping = step(running(), { kind: "stop", reason: "SIGTERM" }, 2_000).state;
+  assert.equal(get(stopping, "/healthz").status, 503);
+});
+
+Deno.test("handleRequest() answers HEAD like GET without a body", async () => {
+  const state = running();
+  for (const path of ["/healthz", "/livez", "/readyz", "/status"]) {
+    const head = get(state, path, "HEAD");
+    assert.equal(head.status, get(state, path).status, path);
+    assert.equal(head.headers.get("content-type"), "application/json");
+    assert.equal(await head.text(), "");
+  }
+});
+
+Deno.test("handleRequest() ignores the query string", () => {
+  assert.equal(get(running(), "/healthz?verbose=1").status, 200);
+});
+
+Deno.test("handleRequest() answers 404 with a JSON error for unknown paths", async () => {
+  for (
+    const [path, method] of [["/", "GET"], ["/ready", "GET"], ["/healthz/", "GET"], [
+      "/nope",
+      "POST",
+    ]]
+  ) {
+    const response = get(running(), path, method);
+    assert.equal(response.status, 404, path);
+    assert.equal(response.headers.get("content-type"), "application/json");
+    assert.deepEqual(await response.json(), { error: "Not found", path });
+  }
+});
+
+Deno.test("handleRequest() answers 405 with Allow for other methods on known paths", async () => {
+  for (const method of ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"]) {
+    const response = get(running(), "/readyz", method);
+    assert.equal(response.status, 405, method);
+    assert.equal(response.headers.get("allow"), "GET, HEAD");
+    assert.deepEqual(await response.json(), { error: "Method not allowed", method });
+  }
+});
+
+Deno.test("handleRequest() tells everything it knows on /status (SPEC §5)", async () => {
+  let state = running({ ADAPTER_UNIT_WATCHDOG_SEC: "10", ADAPTER_UNIT_TIMEOUT_START_SEC: "90" });
+  state = send(state, "STATUS=serving\nMAINPID=42\nWATCHDOG=1\nFOO=1", 3_000);
+  const response = get(state, "/status");
+  assert.equal(response.status, 200);
+  const body = await response.json();
+  assert.deepEqual(body, {
+    timestamp: "2024-05-01T12:00:00.000+00:00",
+    healthz: true,
+    livez: true,
+    readyz: true,
+    version: VERSION,
+    uptimeSeconds: 4,
+    statusText: "serving",
+    mainPid: 42,
+    errno: null,
+    busError: null,
+    exitStatus: null,
+    lastEvent: { name: "watchdog", timestamp: "2024-05-01T11:59:58.000+00:00" },
+    watchdog: { enabled: true, timeoutSeconds: 10, armed: true, secondsUntilDeadline: 8 },
+    startTimer: { pending: true, secondsUntilDeadline: 86 },
+    counters: {
+      datagrams: 1,
+      lines: 3,
+      events: 1,
+      rejected: 1,
+      linesByKey: { ...body.counters.linesByKey, STATUS: 1, MAINPID: 1, WATCHDOG: 1 },
+      eventsByName: { ...body.counters.eventsByName, watchdog: 1 },
+      rejectedByReason: { ...body.counters.rejectedByReason, unknown_key: 1 },
+    },
+  });
+  assert.equal(Object.values(body.counters.linesByKey).reduce((a, b) => Number(a) + Number(b)), 3);
+});
+
+Deno.test("handleRequest() tells /status of a fresh adapter with nothing known yet", async () => {
+  const body = await get(running({ ADAPTER_UNIT_TIMEOUT_START_SEC: "0" }), "/status").json();
+  assert.deepEqual(
+    {
+      ...body,
+      counters: { ...body.counters, linesByKey: {}, eventsByName: {}, rejectedByReason: {} },
+    },
+    {
+      timestamp: "2024-05-01T12:00:00.000+00:00",
+      healthz: true,
+      livez: false,
+      readyz: false,
+      version: VERSION,
+      uptimeSeconds: 4,
+      statusText: null,
+      mainPid: null,
+      errno: null,
+      busError: null,
+      exitStatus: null,
+      lastEvent: null,
+      watchdog: { enabled: false, timeoutSeconds: 0, armed: false, secondsUntilDeadline: null },
+      startTimer: { pending: false, secondsUntilDeadline: null },
+      counters: {
+        datagrams: 0,
+        lines: 0,
+        events: 0,
+        rejected: 0,
+        linesByKey: {},
+        eventsByName: {},
+        rejectedByReason: {},
+      },
+    },
+  );
+  for (const counts of ["linesByKey", "eventsByName", "rejectedByReason"]) {
+    assert.ok(Object.values(body.counters[counts]).every((count) => count === 0), counts);
+  }
+});
+
+Deno.test("handleRequest() answers 405 with Allow on /status and /healthz too", () => {
+  for (const path of ["/status", "/healthz", "/livez"]) {
+    const response = get(running(), path, "POST");
+    assert.equal(response.status, 405, path);
+    assert.equal(response.headers.get("allow"), "GET, HEAD");
+  }
+});
+
+Deno.test("handleRequest() shows the probe values of a stopping adapter in every body", async () => {
+  const state = step(send(running(), "READY=1", 2_000), { kind: "stop", reason: "SIGTERM" }, 3_000)
+    .state;
+  const response = get(state, "/readyz");
+  assert.equal(response.status, 200);
+  assert.equal(
+    await response.text(),
+    '{"timestamp":"2024-05-01T12:00:00.000+00:00","healthz":false,"livez":true,"readyz":true}',
+  );
+});

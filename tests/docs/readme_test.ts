@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { WELL_KNOWN_ASSIGNMENTS } from "../../lib/core/assignments.ts";
+import { EVENT_EXIT_STATUS } from "../../lib/core/events.ts";
+import { configurationTable } from "../../scripts/config_table.ts";
+
+const ROOT = new URL("../../", import.meta.url);
+const README = Deno.readTextFileSync(new URL("README.md", ROOT));
+const DENO_VERSION = Deno.readTextFileSync(new URL(".deno-version", ROOT)).trim();
+
+/** The rows of the Markdown table between `<!-- name…` and `<!-- end name -->`, as cells. */
+function tableRows(name: string): string[][] {
+  const start = README.indexOf(`<!-- ${name}`);
+  const end = README.indexOf(`<!-- end ${name} -->`);
+  assert.ok(start !== -1 && end > start, `README has a ${name} section`);
+  return rowsOf(README.slice(start, end));
+}
+
+function rowsOf(markdown: string): string[][] {
+  return markdown.split("\n")
+    .filter((line) => line.startsWith("|") && !/^\|[\s|:-]+\|$/.test(line))
+    .slice(1)
+    .map((line) => line.slice(1, -1).split("|").map((cell) => cell.trim()));
+}
+
+Deno.test("README's first commands use the pinned Deno version", () => {
+  const firstScreen = README.split("\n").slice(0, 20).join("\n");
+  assert.ok(firstScreen.includes(`npx --yes deno@${DENO_VERSION} task start`));
+  assert.ok(firstScreen.includes(`npx --yes deno@${DENO_VERSION} task test`));
+  const ci = Deno.readTextFileSync(new URL(".ci/run", ROOT));
+  assert.ok(ci.includes("cat .deno-version"), ".ci/run reads the pin");
+});
+
+Deno.test("README's configuration table matches lib/config.ts", () => {
+  assert.deepEqual(tableRows("configuration-table"), rowsOf(configurationTable()));
+});
+
+Deno.test("README's messages table names every well-known key and nothing else", () => {
+  const keys = new Set<string>();
+  for (const [line] of tableRows("messages-table")) {
+    for (const match of line.matchAll(/`([A-Z_*]+)=/g)) keys.add(match[1]);
+  }
+  assert.deepEqual([...keys].sort(), [...Object.keys(WELL_KNOWN_ASSIGNMENTS), "X_*"].sort());
+});
+
+Deno.test("README's events table lists every event with its shutdown exit status", () => {
+  const rows = tableRows("events-table").map(([event, , status]) => [
+    event.replaceAll("`", ""),
+    Number(status),
+  ]);
+  assert.deepEqual(rows, Object.entries(EVENT_EXIT_STATUS));
+});

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import denoConfig from "../../deno.json" with { type: "json" };
+import { parseConfig } from "../../lib/core/config.ts";
+import { SOCKET_DIRECTORIES, socketPermissionProblem } from "../../lib/shell/permissions.ts";
+import { startTaskArgs } from "../helpers/adapter_process.ts";
+
+const socket = (text: string) => parseConfig({ NOTIFY_SOCKET: text }).config.notifySocket;
+const outside = (text: string) =>
+  `Cannot use NOTIFY_SOCKET ${JSON.stringify(text)}: the adapter's permissions allow sockets ` +
+  "only under /run, /var/run, /tmp, or an abstract socket @name";
+
+/** Runs `script` with the start task's permission flags (the adapter's permission set). */
+function withAdapterPermissions(script: string, args: string[] = []): string {
+  const flags = startTaskArgs().filter((arg) => arg !== "main.ts");
+  // The fixture lies under tests/, whose own deno.json (test packages) would be found first.
+  const config = new URL("../../deno.json", import.meta.url).pathname;
+  const output = new Deno.Command(Deno.execPath(), {
+    args: [...flags, "--config", config, new URL(script, import.meta.url).pathname, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).outputSync();
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  return new TextDecoder().decode(output.stdout);
+}
+
+Deno.test("socketPermissionProblem() lets a socket be only where read and write are granted", () => {
+  const grantedUnder = (directory: string) => (descriptor: Deno.PermissionDescriptor) =>
+    "path" in descriptor && String(descriptor.path).startsWith(directory) ? "granted" : "prompt";
+  assert.equal(socketPermissionProblem(socket("/run/a.sock"), grantedUnder("/run/")), undefined);
+  assert.equal(
+    socketPermissionProblem(socket("/srv/a.sock"), grantedUnder("/run/")),
+    outside("/srv/a.sock"),
+  );
+  const writeOnly = (descriptor: Deno.PermissionDescriptor) =>
+    descriptor.name === "write" ? "granted" : "denied";
+  assert.equal(socketPermissionProblem(socket("/run/a.sock"), writeOnly), outside("/run/a.sock"));
+});
+
+Deno.test("socketPermissionProblem() needs no permission for an abstract socket", () => {
+  assert.equal(socketPermissionProblem(socket("@name"), () => "denied"), undefined);
+});
+
+Deno.test("the permission set reads and writes exactly SOCKET_DIRECTORIES, and may run", () => {
+  const set = denoConfig.permissions.adapter;
+  assert.deepEqual(set.read, SOCKET_DIRECTORIES);
+  assert.deepEqual(set.write, SOCKET_DIRECTORIES);
+  // Wrapper mode starts any command; every other job drops the right (see the last test).
+  assert.equal(set.run, true);
+});
+
+Deno.test("under the adapter's permission set, sockets may live under /run, /var/run, /tmp only", () => {
+  const paths = [
+    "/var/run/adapter/adapter.sock", // SPEC §1's default
+    "/run/adapter/adapter.sock",
+    "/tmp/sd-notify-adapter-test/a.sock",
+    "/var/tmp/a.sock",
+    "/tmpx/a.sock",
+    "/tmp/../etc/a.sock",
+    "/home/service/a.sock",
+  ];
+  const output = withAdapterPermissions("../fixtures/socket_permission.ts", paths);
+  assert.deepEqual(JSON.parse(output), [
+    null,
+    null,
+    null,
+    outside("/var/tmp/a.sock"),
+    outside("/tmpx/a.sock"),
+    outside("/tmp/../etc/a.sock"),
+    outside("/home/service/a.sock"),
+  ]);
+});
+
+Deno.test("the adapter's permission set grants env, run and net, and the drops revoke env and run", () => {
+  const output = withAdapterPermissions("../fixtures/permission_drops.ts");
+  const others = { sys: "prompt", ffi: "prompt", readRoot: "prompt", writeEtc: "prompt" };
+  assert.deepEqual(JSON.parse(output), {
+    before: { env: "granted", run: "granted", net: "granted", ...others },
+    after: { env: "prompt", run: "prompt", net: "granted", ...others },
+  });
+});
