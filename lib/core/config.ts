@@ -1,20 +1,30 @@
 /**
- * Configuration (SPEC §1): the environment, parsed once into a frozen, typed object.
+ * Configuration (behaviour §1): the environment, parsed once into a frozen, typed object. The
+ * table below is the one source of the variables, their defaults and meanings; the README's
+ * table is checked against it.
  *
  * @module
  */
 
-import { EVENT_NAMES, type EventName, isEventName, type Reactions } from "./events.ts";
-import { parseTimeSpan } from "./timespan.ts";
+import type { Reactions } from "./events.ts";
+import {
+  boolean,
+  duration,
+  durationOrNever,
+  eventList,
+  fileMode,
+  integer,
+  ipAddress,
+  type Parsed,
+  pathOrOff,
+  port,
+  signalOrNone,
+  type SocketAddress,
+  socketAddress,
+} from "./setting_values.ts";
+import type { SignalName } from "./signals.ts";
 
-/** Where the notification socket lives: a path, or a Linux abstract name (`@name`). */
-export interface SocketAddress {
-  /** As configured, and as `NOTIFY_SOCKET` is handed to a service: `/run/x.sock` or `@name`. */
-  readonly text: string;
-  /** What to bind: the path, or a NUL byte followed by the abstract name. */
-  readonly bindPath: string;
-  readonly abstract: boolean;
-}
+export type { SocketAddress };
 
 /** The adapter's settings; every duration is in milliseconds, 0 meaning disabled. */
 export interface Config extends Reactions {
@@ -31,9 +41,13 @@ export interface Config extends Reactions {
   readonly watchdogSec: number;
   readonly host: string;
   readonly socketMode: number;
+  /** Wrapper mode: the signal a child gets on a watchdog timeout; `null` sends none. */
+  readonly watchdogSignal: SignalName | null;
+  /** Wrapper mode: how long after the watchdog signal SIGKILL follows; Infinity = never. */
+  readonly timeoutAbortSec: number;
+  /** Wrapper mode: where the termination message goes; `null` writes none. */
+  readonly terminationMessagePath: string | null;
 }
-
-type Parsed<T> = { readonly value: T } | { readonly expected: string };
 
 /** One row of the configuration table: variable, default (as text), parser, meaning. */
 export interface Setting<T> {
@@ -43,193 +57,141 @@ export interface Setting<T> {
   readonly parse: (text: string) => Parsed<T>;
 }
 
-const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = {
-  true: true,
-  "1": true,
-  yes: true,
-  on: true,
-  false: false,
-  "0": false,
-  no: false,
-  off: false,
-};
+type Settings = { readonly [K in keyof Config]: Setting<Config[K]> };
 
-function boolean(text: string): Parsed<boolean> {
-  const value = BOOLEAN_WORDS[text.toLowerCase()];
-  return value === undefined
-    ? { expected: "a boolean (true/false, 1/0, yes/no, on/off)" }
-    : { value };
-}
-
-function integer(min: number, max: number) {
-  return (text: string): Parsed<number> => {
-    const value = /^\d+$/.test(text) ? Number(text) : NaN;
-    return value >= min && value <= max
-      ? { value }
-      : { expected: `an integer from ${min} to ${max}` };
-  };
-}
-
-function eventList(text: string): Parsed<ReadonlySet<EventName>> {
-  const names = text.split(",").map((name) => name.trim()).filter((name) => name !== "");
-  const unknown = names.find((name) => !isEventName(name));
-  if (unknown !== undefined) {
-    return {
-      expected: `a comma-separated list of events, and "${unknown}" is not one of ${
-        EVENT_NAMES.join(", ")
-      }`,
-    };
-  }
-  return { value: new Set(names as EventName[]) };
-}
-
-function duration(text: string): Parsed<number> {
-  const milliseconds = parseTimeSpan(text);
-  if (milliseconds === undefined) {
-    return { expected: 'a systemd time span such as "90", "1.5s", "1min 30s" or "infinity"' };
-  }
-  return { value: milliseconds === Infinity ? 0 : milliseconds };
-}
-
-// sun_path holds 108 bytes; a path needs its terminating NUL, an abstract name its leading one.
-const SUN_PATH_MAX = 107;
-
-function socketAddress(text: string): Parsed<SocketAddress> {
-  const expected = `an absolute path or @name of at most ${SUN_PATH_MAX} bytes, without NUL`;
-  const length = new TextEncoder().encode(text).length;
-  if (text.includes("\0") || length > SUN_PATH_MAX) return { expected };
-  if (text.startsWith("/")) return { value: { text, bindPath: text, abstract: false } };
-  if (text.startsWith("@") && length > 1) {
-    return { value: { text, bindPath: `\0${text.slice(1)}`, abstract: true } };
-  }
-  return { expected };
-}
-
-function host(text: string): Parsed<string> {
-  return /^[0-9A-Za-z.:%_-]+$/.test(text)
-    ? { value: text }
-    : { expected: "an IP address or host name such as :: or 0.0.0.0" };
-}
-
-function fileMode(text: string): Parsed<number> {
-  return /^0?[0-7]{3}$/.test(text)
-    ? { value: parseInt(text, 8) }
-    : { expected: "an octal file mode such as 0666 or 0660" };
-}
-
-/** The configuration table of SPEC §1; the README's table is checked against it. */
-export const SETTINGS = Object.freeze(
-  {
-    notifySocket: {
-      variable: "NOTIFY_SOCKET",
-      default: "/var/run/adapter/adapter.sock",
-      meaning: "socket to create: an absolute path, or `@name` for a Linux abstract socket",
-      parse: socketAddress,
-    },
-    port: {
-      variable: "ADAPTER_PORT",
-      default: "8089",
-      meaning: "HTTP port (0 = any free port, announced in the log)",
-      parse: integer(0, 65535),
-    },
-    echo: {
-      variable: "ADAPTER_ECHO",
-      default: "true",
-      meaning: "re-serialise every accepted message line to stdout",
-      parse: boolean,
-    },
-    log: {
-      variable: "ADAPTER_LOG",
-      default: "true",
-      meaning: "JSON Lines records on stderr; `false` = nothing at all on stderr",
-      parse: boolean,
-    },
-    channelSize: {
-      variable: "ADAPTER_CHANNEL_SIZE",
-      default: "32",
-      meaning: "bound on lines waiting for output before the socket reader pauses",
-      parse: integer(1, 1_000_000),
-    },
-    initialLivez: {
-      variable: "ADAPTER_INITIAL_LIVEZ",
-      default: "false",
-      meaning: "`/livez` value until an event changes it",
-      parse: boolean,
-    },
-    initialReadyz: {
-      variable: "ADAPTER_INITIAL_READYZ",
-      default: "false",
-      meaning: "`/readyz` value until an event changes it",
-      parse: boolean,
-    },
-    allowMessageWatchdogUsec: {
-      variable: "ADAPTER_ALLOW_MESSAGE_WATCHDOG_USEC",
-      default: "true",
-      meaning: "honour `WATCHDOG_USEC=`",
-      parse: boolean,
-    },
-    allowMessageExtendTimeoutUsec: {
-      variable: "ADAPTER_ALLOW_MESSAGE_EXTEND_TIMEOUT_USEC",
-      default: "true",
-      meaning: "honour `EXTEND_TIMEOUT_USEC=`",
-      parse: boolean,
-    },
-    livezTrue: {
-      variable: "ADAPTER_STATUS_LIVEZ_TRUE",
-      default: "ready,watchdog",
-      meaning: "events that set live",
-      parse: eventList,
-    },
-    livezFalse: {
-      variable: "ADAPTER_STATUS_LIVEZ_FALSE",
-      default: "errno,buserror,watchdog_trigger,watchdog_timeout,start_timeout",
-      meaning: "events that clear live",
-      parse: eventList,
-    },
-    readyzTrue: {
-      variable: "ADAPTER_STATUS_READYZ_TRUE",
-      default: "ready,watchdog",
-      meaning: "events that set ready",
-      parse: eventList,
-    },
-    readyzFalse: {
-      variable: "ADAPTER_STATUS_READYZ_FALSE",
-      default: "reloading,stopping,errno,buserror,watchdog_trigger,watchdog_timeout,start_timeout",
-      meaning: "events that clear ready",
-      parse: eventList,
-    },
-    shutdown: {
-      variable: "ADAPTER_STATUS_SHUTDOWN",
-      default: "",
-      meaning: "events that shut the adapter down",
-      parse: eventList,
-    },
-    timeoutStartSec: {
-      variable: "ADAPTER_UNIT_TIMEOUT_START_SEC",
-      default: "90",
-      meaning: "like `TimeoutStartSec=`; `0` or `infinity` = off",
-      parse: duration,
-    },
-    watchdogSec: {
-      variable: "ADAPTER_UNIT_WATCHDOG_SEC",
-      default: "0",
-      meaning: "like `WatchdogSec=`; `0` or `infinity` = off",
-      parse: duration,
-    },
-    host: {
-      variable: "ADAPTER_HOST",
-      default: "::",
-      meaning: "HTTP listen address (the default falls back to `0.0.0.0` without IPv6)",
-      parse: host,
-    },
-    socketMode: {
-      variable: "ADAPTER_SOCKET_MODE",
-      default: "0666",
-      meaning: "file mode of a path socket, so a service running as another user can send",
-      parse: fileMode,
-    },
-  } satisfies { [K in keyof Config]: Setting<Config[K]> },
-);
+/** The configuration table of behaviour §1, in the order the README lists it. */
+export const SETTINGS: Settings = Object.freeze({
+  notifySocket: {
+    variable: "NOTIFY_SOCKET",
+    default: "/var/run/adapter/adapter.sock",
+    meaning: "socket to create: an absolute path, or `@name` for a Linux abstract socket",
+    parse: socketAddress,
+  },
+  port: {
+    variable: "ADAPTER_PORT",
+    default: "8089",
+    meaning: "HTTP port (0 = any free port, announced in the log)",
+    parse: port,
+  },
+  echo: {
+    variable: "ADAPTER_ECHO",
+    default: "true",
+    meaning: "re-serialise every accepted message line to stdout",
+    parse: boolean,
+  },
+  log: {
+    variable: "ADAPTER_LOG",
+    default: "true",
+    meaning: "JSON Lines records on stderr; `false` = nothing at all on stderr",
+    parse: boolean,
+  },
+  channelSize: {
+    variable: "ADAPTER_CHANNEL_SIZE",
+    default: "32",
+    meaning: "lines that may wait for each output (stdout, stderr); beyond it lines are dropped",
+    parse: integer(1, 1_000_000),
+  },
+  initialLivez: {
+    variable: "ADAPTER_INITIAL_LIVEZ",
+    default: "false",
+    meaning: "`/livez` value until an event changes it",
+    parse: boolean,
+  },
+  initialReadyz: {
+    variable: "ADAPTER_INITIAL_READYZ",
+    default: "false",
+    meaning: "`/readyz` value until an event changes it",
+    parse: boolean,
+  },
+  allowMessageWatchdogUsec: {
+    variable: "ADAPTER_ALLOW_MESSAGE_WATCHDOG_USEC",
+    default: "true",
+    meaning: "honour `WATCHDOG_USEC=`",
+    parse: boolean,
+  },
+  allowMessageExtendTimeoutUsec: {
+    variable: "ADAPTER_ALLOW_MESSAGE_EXTEND_TIMEOUT_USEC",
+    default: "true",
+    meaning: "honour `EXTEND_TIMEOUT_USEC=`",
+    parse: boolean,
+  },
+  livezTrue: {
+    variable: "ADAPTER_STATUS_LIVEZ_TRUE",
+    default: "ready,watchdog",
+    meaning: "events that set live",
+    parse: eventList,
+  },
+  livezFalse: {
+    variable: "ADAPTER_STATUS_LIVEZ_FALSE",
+    default: "errno,buserror,watchdog_trigger,watchdog_timeout,start_timeout",
+    meaning: "events that clear live",
+    parse: eventList,
+  },
+  readyzTrue: {
+    variable: "ADAPTER_STATUS_READYZ_TRUE",
+    default: "ready,watchdog",
+    meaning: "events that set ready",
+    parse: eventList,
+  },
+  readyzFalse: {
+    variable: "ADAPTER_STATUS_READYZ_FALSE",
+    default: "reloading,stopping,errno,buserror,watchdog_trigger,watchdog_timeout,start_timeout",
+    meaning: "events that clear ready",
+    parse: eventList,
+  },
+  shutdown: {
+    variable: "ADAPTER_STATUS_SHUTDOWN",
+    default: "",
+    meaning: "events that shut the adapter down",
+    parse: eventList,
+  },
+  timeoutStartSec: {
+    variable: "ADAPTER_UNIT_TIMEOUT_START_SEC",
+    default: "90",
+    meaning: "like `TimeoutStartSec=`; `0` or `infinity` = off",
+    parse: duration,
+  },
+  watchdogSec: {
+    variable: "ADAPTER_UNIT_WATCHDOG_SEC",
+    default: "0",
+    meaning: "like `WatchdogSec=`; `0` or `infinity` = off",
+    parse: duration,
+  },
+  host: {
+    variable: "ADAPTER_HOST",
+    default: "::",
+    meaning:
+      "HTTP listen address, an IP literal (the default falls back to `0.0.0.0` without IPv6)",
+    parse: ipAddress,
+  },
+  socketMode: {
+    variable: "ADAPTER_SOCKET_MODE",
+    default: "0666",
+    meaning: "file mode of a path socket, so a service running as another user can send",
+    parse: fileMode,
+  },
+  watchdogSignal: {
+    variable: "ADAPTER_WATCHDOG_SIGNAL",
+    default: "SIGABRT",
+    meaning: "wrapper mode: like `WatchdogSignal=`, sent to the service on a watchdog timeout; " +
+      "`none` = off",
+    parse: signalOrNone,
+  },
+  timeoutAbortSec: {
+    variable: "ADAPTER_TIMEOUT_ABORT_SEC",
+    default: "90s",
+    meaning: "wrapper mode: like `TimeoutAbortSec=`, SIGKILL this long after the watchdog " +
+      "signal; `0` = at once, `infinity` = never",
+    parse: durationOrNever,
+  },
+  terminationMessagePath: {
+    variable: "ADAPTER_TERMINATION_MESSAGE_PATH",
+    default: "/dev/termination-log",
+    meaning: "wrapper mode: why the service ended, written here on exit for Kubernetes; " +
+      "empty = off",
+    parse: pathOrOff,
+  },
+});
 
 /** The names of every variable the adapter reads. */
 export const VARIABLE_NAMES: readonly string[] = Object.freeze(
@@ -254,27 +216,76 @@ export interface LoadedConfig {
   readonly warnings: readonly string[];
 }
 
-/**
- * Parses the adapter's configuration from an environment map; throws `ConfigError` for the
- * first invalid variable (in table order), so one clear message names it.
- */
-export function parseConfig(env: Readonly<Record<string, string | undefined>>): LoadedConfig {
-  const config: Record<string, unknown> = {};
-  const effective: Record<string, string> = {};
-  for (const [key, setting] of Object.entries(SETTINGS) as [string, Setting<unknown>][]) {
-    const text = env[setting.variable] ?? setting.default;
-    const parsed = setting.parse(text);
-    if ("expected" in parsed) throw new ConfigError(setting.variable, text, parsed.expected);
-    config[key] = parsed.value;
-    effective[setting.variable] = text;
+/** The environment's variables by name, as the shell read them. */
+export type EnvironmentValues = Readonly<Record<string, string | undefined>>;
+
+const NOT_UTF8 = "valid UTF-8 (the value holds bytes that are not)";
+
+function readSetting<T>(
+  setting: Setting<T>,
+  values: EnvironmentValues,
+  notUtf8: readonly string[],
+  effective: Record<string, string>,
+): T {
+  // A value the runtime cannot decode must not quietly become the default.
+  if (notUtf8.includes(setting.variable)) {
+    throw new ConfigError(setting.variable, values[setting.variable] ?? "", NOT_UTF8);
   }
-  const warnings = Object.keys(env)
+  const text = values[setting.variable] ?? setting.default;
+  const parsed = setting.parse(text);
+  if ("expected" in parsed) throw new ConfigError(setting.variable, text, parsed.expected);
+  effective[setting.variable] = text;
+  return parsed.value;
+}
+
+/**
+ * Parses the adapter's configuration from the environment's `values`; `notUtf8` names the
+ * variables set to bytes that are not UTF-8. Throws `ConfigError` for the first invalid
+ * variable (in table order), so one clear message names it.
+ *
+ * @example
+ * ```ts
+ * import { parseConfig } from "./config.ts";
+ * const { config } = parseConfig({ ADAPTER_UNIT_WATCHDOG_SEC: "1min 30s" });
+ * config.watchdogSec; // 90000
+ * ```
+ */
+export function parseConfig(
+  values: EnvironmentValues,
+  notUtf8: readonly string[] = [],
+): LoadedConfig {
+  const effective: Record<string, string> = {};
+  const read = <K extends keyof Config>(key: K): Config[K] =>
+    readSetting(SETTINGS[key], values, notUtf8, effective);
+  const config: Config = {
+    notifySocket: read("notifySocket"),
+    port: read("port"),
+    echo: read("echo"),
+    log: read("log"),
+    channelSize: read("channelSize"),
+    initialLivez: read("initialLivez"),
+    initialReadyz: read("initialReadyz"),
+    allowMessageWatchdogUsec: read("allowMessageWatchdogUsec"),
+    allowMessageExtendTimeoutUsec: read("allowMessageExtendTimeoutUsec"),
+    livezTrue: read("livezTrue"),
+    livezFalse: read("livezFalse"),
+    readyzTrue: read("readyzTrue"),
+    readyzFalse: read("readyzFalse"),
+    shutdown: read("shutdown"),
+    timeoutStartSec: read("timeoutStartSec"),
+    watchdogSec: read("watchdogSec"),
+    host: read("host"),
+    socketMode: read("socketMode"),
+    watchdogSignal: read("watchdogSignal"),
+    timeoutAbortSec: read("timeoutAbortSec"),
+    terminationMessagePath: read("terminationMessagePath"),
+  };
+  const unknown = Object.keys(values)
     .filter((name) => name.startsWith("ADAPTER_") && !VARIABLE_NAMES.includes(name))
-    .sort()
-    .map((name) => `Unknown variable ${name} is ignored: is it a typo?`);
+    .sort();
   return {
-    config: Object.freeze(config) as unknown as Config,
+    config: Object.freeze(config),
     effective: Object.freeze(effective),
-    warnings,
+    warnings: unknown.map((name) => `Unknown variable ${name} is ignored: is it a typo?`),
   };
 }

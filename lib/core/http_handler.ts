@@ -1,13 +1,20 @@
 /**
- * HTTP (SPEC §5) as a function of the request and the adapter's state: no port, no I/O.
+ * HTTP (behaviour §5) as a function of the request and the adapter's state: no port, no I/O.
  * Every answer comes from memory, so no probe waits on the socket, a timer or a disk.
  *
  * @module
  */
 
 import { total } from "./counters.ts";
-import { METRICS_CONTENT_TYPE, renderMetrics } from "./metrics.ts";
-import type { AdapterState } from "./reducer.ts";
+import {
+  type DroppedLines,
+  METRICS_CONTENT_TYPE,
+  NO_DROPPED_LINES,
+  renderMetrics,
+} from "./metrics.ts";
+import { requestPath } from "./request_path.ts";
+import type { AdapterState } from "./state.ts";
+import { rfc3339 } from "./timestamp.ts";
 import { VERSION } from "./version.ts";
 
 /** The two clocks a response needs: wall time for timestamps, monotonic for deadlines. */
@@ -16,11 +23,6 @@ export interface Clock {
   readonly wall: number;
   /** Monotonic milliseconds, the reducer's clock. */
   readonly monotonic: number;
-}
-
-/** RFC 3339 in UTC with a `+00:00` offset, as the upstream format shows. */
-export function rfc3339(wallMilliseconds: number): string {
-  return new Date(wallMilliseconds).toISOString().replace("Z", "+00:00");
 }
 
 const JSON_HEADERS = {
@@ -46,15 +48,17 @@ function probeBody(state: AdapterState, clock: Clock) {
 }
 
 const seconds = (milliseconds: number) => milliseconds / 1000;
+// Monotonic time has sub-microsecond digits that say nothing to a reader.
+const roundedSeconds = (milliseconds: number) => Math.round(milliseconds) / 1000;
 const secondsUntil = (deadline: number | null, clock: Clock) =>
   deadline === null ? null : seconds(Math.max(0, deadline - clock.monotonic));
 
-function statusBody(state: AdapterState, clock: Clock) {
+function statusBody(state: AdapterState, clock: Clock, dropped: DroppedLines) {
   const { counters } = state;
   return {
     ...probeBody(state, clock),
     version: VERSION,
-    uptimeSeconds: state.startedAt === null ? 0 : seconds(clock.monotonic - state.startedAt),
+    uptimeSeconds: state.startedAt === null ? 0 : roundedSeconds(clock.monotonic - state.startedAt),
     statusText: state.statusText,
     mainPid: state.mainPid,
     errno: state.errno,
@@ -82,11 +86,12 @@ function statusBody(state: AdapterState, clock: Clock) {
       linesByKey: counters.lines,
       eventsByName: counters.events,
       rejectedByReason: counters.rejected,
+      droppedOutputLines: dropped,
     },
   };
 }
 
-type Route = (state: AdapterState, clock: Clock) => Response;
+type Route = (state: AdapterState, clock: Clock, dropped: DroppedLines) => Response;
 
 const probe = (name: "healthz" | "livez" | "readyz"): Route => (state, clock) =>
   json(probeBody(state, clock), state[name] ? 200 : 503);
@@ -96,9 +101,9 @@ export const ROUTES: Readonly<Record<string, Route>> = Object.freeze({
   "/healthz": probe("healthz"),
   "/livez": probe("livez"),
   "/readyz": probe("readyz"),
-  "/status": (state, clock) => json(statusBody(state, clock), 200),
-  "/metrics": (state, clock) =>
-    new Response(renderMetrics(state, clock.monotonic), {
+  "/status": (state, clock, dropped) => json(statusBody(state, clock, dropped), 200),
+  "/metrics": (state, clock, dropped) =>
+    new Response(renderMetrics(state, clock.monotonic, dropped), {
       headers: { "content-type": METRICS_CONTENT_TYPE, "cache-control": "no-store" },
     }),
 });
@@ -109,17 +114,23 @@ function withoutBody(response: Response): Response {
 
 /**
  * Answers one request from the adapter's state: 200/503 for the probes, `/status`,
- * 404 for other paths, 405 with `Allow` for other methods; HEAD as GET without a body.
+ * `/metrics`, 404 for other paths, 405 with `Allow` for other methods; HEAD as GET without a
+ * body. `dropped` counts the output lines dropped so far (behaviour §6).
  */
-export function handleRequest(request: Request, state: AdapterState, clock: Clock): Response {
-  const { pathname } = new URL(request.url);
-  const route = Object.hasOwn(ROUTES, pathname) ? ROUTES[pathname] : undefined;
-  if (route === undefined) return json({ error: "Not found", path: pathname }, 404);
-  if (request.method === "HEAD") return withoutBody(route(state, clock));
+export function handleRequest(
+  request: Request,
+  state: AdapterState,
+  clock: Clock,
+  dropped: DroppedLines = NO_DROPPED_LINES,
+): Response {
+  const path = requestPath(request.url, request.headers.get("host"));
+  const route = Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
+  if (route === undefined) return json({ error: "Not found", path }, 404);
+  if (request.method === "HEAD") return withoutBody(route(state, clock, dropped));
   if (request.method !== "GET") {
     return json({ error: "Method not allowed", method: request.method }, 405, {
       allow: ALLOWED_METHODS,
     });
   }
-  return route(state, clock);
+  return route(state, clock, dropped);
 }

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { AdapterState } from "./reducer.ts";
+import type { AdapterState } from "./state.ts";
 import { VERSION } from "./version.ts";
 
 /** The metric name prefix. */
@@ -16,6 +16,15 @@ export const METRIC_PREFIX = "sd_notify_adapter_";
 /** The Content-Type of the Prometheus text format. */
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
+/** Output lines dropped so far because an output did not keep up (behaviour §6). */
+export interface DroppedLines {
+  readonly stdout: number;
+  readonly stderr: number;
+}
+
+/** No line dropped. */
+export const NO_DROPPED_LINES: DroppedLines = Object.freeze({ stdout: 0, stderr: 0 });
+
 type Labels = Readonly<Record<string, string>>;
 type Sample = readonly [labels: Labels, value: number];
 
@@ -23,7 +32,7 @@ interface Family {
   readonly name: string;
   readonly type: "counter" | "gauge";
   readonly help: string;
-  readonly samples: (state: AdapterState, now: number) => readonly Sample[];
+  readonly samples: (state: AdapterState, now: number, dropped: DroppedLines) => readonly Sample[];
 }
 
 const labelled = (label: string, counts: Readonly<Record<string, number>>): Sample[] =>
@@ -56,7 +65,7 @@ export const FAMILIES: readonly Family[] = Object.freeze<Family[]>([
   {
     name: "events_total",
     type: "counter",
-    help: "Events by name (SPEC section 3).",
+    help: "Events by name.",
     samples: (state) => labelled("event", state.counters.events),
   },
   {
@@ -64,6 +73,15 @@ export const FAMILIES: readonly Family[] = Object.freeze<Family[]>([
     type: "counter",
     help: "Rejected input (whole datagrams or lines) by reason.",
     samples: (state) => labelled("reason", state.counters.rejected),
+  },
+  {
+    name: "output_dropped_lines_total",
+    type: "counter",
+    help: "Echo (stdout) and log (stderr) lines dropped because the output did not keep up.",
+    samples: (_state, _now, dropped) => [
+      [{ output: "stdout" }, dropped.stdout],
+      [{ output: "stderr" }, dropped.stderr],
+    ],
   },
   {
     name: "healthz",
@@ -112,13 +130,20 @@ function formatLabels(labels: Labels): string {
   return pairs.length === 0 ? "" : `{${pairs.join(",")}}`;
 }
 
-/** The Prometheus text exposition of `state` at monotonic time `now` (milliseconds). */
-export function renderMetrics(state: AdapterState, now: number): string {
+/**
+ * The Prometheus text exposition of `state` at monotonic time `now` (milliseconds), with the
+ * output lines `dropped` so far.
+ */
+export function renderMetrics(
+  state: AdapterState,
+  now: number,
+  dropped: DroppedLines = NO_DROPPED_LINES,
+): string {
   const lines: string[] = [];
   for (const family of FAMILIES) {
     const name = METRIC_PREFIX + family.name;
     lines.push(`# HELP ${name} ${family.help}`, `# TYPE ${name} ${family.type}`);
-    for (const [labels, value] of family.samples(state, now)) {
+    for (const [labels, value] of family.samples(state, now, dropped)) {
       lines.push(`${name}${formatLabels(labels)} ${value}`);
     }
   }

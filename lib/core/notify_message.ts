@@ -5,18 +5,12 @@
  * @module
  */
 
-import { type AssignmentValue, valueParserFor } from "./assignments.ts";
+import { type AcceptedLine, acceptLine } from "./assignments.ts";
+
+export type { AcceptedLine };
 
 /** systemd's NOTIFY_BUFFER_MAX: a longer datagram is dropped whole. */
 export const NOTIFY_BUFFER_MAX = 4096;
-
-/** A line that was accepted: it is echoed and applied. */
-export interface AcceptedLine {
-  readonly key: string;
-  readonly value: AssignmentValue;
-  /** The line exactly as received (`KEY=VALUE`), which is also its re-serialised form. */
-  readonly line: string;
-}
 
 /** Why input was rejected; these names appear in the log and in `/status`. */
 export type RejectionReason =
@@ -75,7 +69,7 @@ const ASCII_FAST_PATH_MAX = 256;
 function asciiText(bytes: Uint8Array): string | undefined {
   if (bytes.length > ASCII_FAST_PATH_MAX) return undefined;
   for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return undefined;
-  return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  return Reflect.apply(String.fromCharCode, null, bytes);
 }
 
 const LINE_BREAK = /[\n\r]/;
@@ -128,7 +122,7 @@ export function parseNotifyMessage(datagram: Uint8Array): NotifyMessage {
     return rejectWhole("barrier_with_other_lines", bytes);
   }
 
-  const accepted: AcceptedLine[] = [];
+  const acceptedLines: AcceptedLine[] = [];
   let rejected: Rejection[] | undefined;
   let seenKeys: Set<string> | undefined;
   const reject = (reason: RejectionReason, excerpt: string) =>
@@ -155,16 +149,11 @@ export function parseNotifyMessage(datagram: Uint8Array): NotifyMessage {
       }
       seenKeys.add(key);
     }
-    const parse = valueParserFor(key);
-    if (parse === undefined) {
-      reject("unknown_key", line);
-      continue;
-    }
-    const value = parse(line.slice(equals + 1));
-    if (value === undefined) reject("invalid_value", line);
-    else accepted.push({ key, value, line });
+    const accepted = acceptLine(key, line.slice(equals + 1), line);
+    if (typeof accepted === "string") reject(accepted, line);
+    else acceptedLines.push(accepted);
   }
-  return { accepted, rejected: rejected ?? NOTHING };
+  return { accepted: acceptedLines, rejected: rejected ?? NOTHING };
 }
 
 // Only short datagrams are remembered: comparing them costs less than parsing them.

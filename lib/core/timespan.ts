@@ -67,9 +67,38 @@ export function parseTimeSpan(text: string): number | undefined {
   return Number.isFinite(total) ? total : undefined;
 }
 
-/** Formats milliseconds as a short systemd-style span for logs (`90s`, `1.5s`, `250ms`). */
+// format_timespan()'s units, largest first, in milliseconds.
+const FORMAT_UNITS: readonly (readonly [string, number])[] = [
+  ["d", 86_400_000],
+  ["h", 3_600_000],
+  ["min", 60_000],
+  ["s", 1_000],
+  ["ms", 1],
+  ["us", 0.001],
+];
+
+/**
+ * Formats milliseconds as systemd's format_timespan() writes a span: largest units first,
+ * zero units left out, to the microsecond.
+ *
+ * @example
+ * ```ts
+ * import { formatTimeSpan } from "./timespan.ts";
+ * formatTimeSpan(90_000); // "1min 30s"
+ * formatTimeSpan(1_500); // "1s 500ms"
+ * ```
+ */
 export function formatTimeSpan(milliseconds: number): string {
   if (milliseconds === Infinity) return "infinity";
-  if (milliseconds >= 1_000) return `${milliseconds / 1_000}s`;
-  return `${milliseconds}ms`;
+  let left = Math.round(milliseconds * 1000);
+  if (left <= 0) return "0";
+  const parts: string[] = [];
+  for (const [unit, perUnit] of FORMAT_UNITS) {
+    const micros = Math.round(perUnit * 1000);
+    const count = Math.floor(left / micros);
+    if (count === 0) continue;
+    parts.push(`${count}${unit}`);
+    left -= count * micros;
+  }
+  return parts.join(" ");
 }

@@ -164,9 +164,12 @@ Deno.test("parseConfig() names the variable, the value and the expectation of a 
 
 Deno.test("parseConfig() rejects each invalid form of each kind of variable", () => {
   const invalid: [string, string, string][] = [
-    ["NOTIFY_SOCKET", "relative/path", "an absolute path or @name"],
-    ["NOTIFY_SOCKET", "", "an absolute path or @name"],
-    ["NOTIFY_SOCKET", "@", "an absolute path or @name"],
+    ["NOTIFY_SOCKET", "relative/path", "an absolute path to a socket file, or @name"],
+    ["NOTIFY_SOCKET", "", "an absolute path to a socket file, or @name"],
+    ["NOTIFY_SOCKET", "@", "an absolute path to a socket file, or @name"],
+    ["NOTIFY_SOCKET", "/tmp/x/newdir/", "an absolute path to a socket file, or @name"],
+    ["NOTIFY_SOCKET", "/tmp/x/..", "an absolute path to a socket file, or @name"],
+    ["NOTIFY_SOCKET", "/", "an absolute path to a socket file, or @name"],
     ["NOTIFY_SOCKET", `/${"x".repeat(107)}`, "of at most 107 bytes"],
     ["NOTIFY_SOCKET", "/run/a\0b", "without NUL"],
     ["ADAPTER_PORT", "65536", "an integer from 0 to 65535"],
@@ -199,8 +202,21 @@ Deno.test("parseConfig() rejects each invalid form of each kind of variable", ()
     ["ADAPTER_UNIT_WATCHDOG_SEC", "forever", "a systemd time span"],
     ["ADAPTER_ECHO", " true", "a boolean"],
     ["ADAPTER_STATUS_SHUTDOWN", "ready watchdog", '"ready watchdog" is not one of'],
-    ["ADAPTER_HOST", "", "an IP address or host name"],
-    ["ADAPTER_HOST", "a b", "an IP address or host name"],
+    ["ADAPTER_HOST", "", "an IP address such as :: or 0.0.0.0 (not a host name)"],
+    ["ADAPTER_HOST", "a b", "an IP address"],
+    ["ADAPTER_HOST", "999.999.999.999", "an IP address"],
+    ["ADAPTER_HOST", "localhost", "an IP address"],
+    ["ADAPTER_HOST", "[::1]", "an IP address"],
+    ["ADAPTER_HOST", "::1%eth0", "an IP address"],
+    ["ADAPTER_HOST", "1.2.3", "an IP address"],
+    ["ADAPTER_HOST", "01.2.3.4", "an IP address"],
+    ["ADAPTER_PORT", "tcp://10.0.0.1:8089", "set enableServiceLinks: false in the Pod spec"],
+    ["ADAPTER_WATCHDOG_SIGNAL", "SIGNOPE", "a signal name such as SIGABRT, ABRT or 6, or none"],
+    ["ADAPTER_WATCHDOG_SIGNAL", "", "a signal name"],
+    ["ADAPTER_WATCHDOG_SIGNAL", "99", "a signal name"],
+    ["ADAPTER_TIMEOUT_ABORT_SEC", "soon", "a systemd time span"],
+    ["ADAPTER_TERMINATION_MESSAGE_PATH", "termination-log", "an absolute file path"],
+    ["ADAPTER_TERMINATION_MESSAGE_PATH", "/dev/", "an absolute file path"],
     ["ADAPTER_SOCKET_MODE", "999", "an octal file mode"],
     ["ADAPTER_SOCKET_MODE", "rw-rw-rw-", "an octal file mode"],
     ["ADAPTER_SOCKET_MODE", "07777", "an octal file mode"],
@@ -237,4 +253,69 @@ Deno.test("SETTINGS lists each variable once, and every default parses", () => {
   for (const setting of Object.values(SETTINGS)) {
     assert.ok("value" in setting.parse(setting.default), setting.variable);
   }
+});
+
+Deno.test("parseConfig() gives the wrapper's supervision settings their systemd defaults", () => {
+  const { config } = parseConfig({});
+  assert.equal(config.watchdogSignal, "SIGABRT");
+  assert.equal(config.timeoutAbortSec, 90_000);
+  assert.equal(config.terminationMessagePath, "/dev/termination-log");
+});
+
+Deno.test("parseConfig() reads signals and the abort timeout as systemd does; none and empty are off", () => {
+  const read = (env: Record<string, string>) => parseConfig(env).config;
+  assert.equal(read({ ADAPTER_WATCHDOG_SIGNAL: "none" }).watchdogSignal, null);
+  assert.equal(read({ ADAPTER_WATCHDOG_SIGNAL: "QUIT" }).watchdogSignal, "SIGQUIT");
+  assert.equal(read({ ADAPTER_WATCHDOG_SIGNAL: "9" }).watchdogSignal, "SIGKILL");
+  assert.equal(read({ ADAPTER_WATCHDOG_SIGNAL: "SIGTERM" }).watchdogSignal, "SIGTERM");
+  assert.equal(read({ ADAPTER_TIMEOUT_ABORT_SEC: "0" }).timeoutAbortSec, 0);
+  assert.equal(read({ ADAPTER_TIMEOUT_ABORT_SEC: "infinity" }).timeoutAbortSec, Infinity);
+  assert.equal(read({ ADAPTER_TIMEOUT_ABORT_SEC: "250ms" }).timeoutAbortSec, 250);
+  assert.equal(read({ ADAPTER_TERMINATION_MESSAGE_PATH: "" }).terminationMessagePath, null);
+  assert.equal(
+    read({ ADAPTER_TERMINATION_MESSAGE_PATH: "/tmp/why" }).terminationMessagePath,
+    "/tmp/why",
+  );
+});
+
+Deno.test("parseConfig() counts durations in whole microseconds: below 1 µs is 0, off", () => {
+  const watchdog = (text: string) => parseConfig({ ADAPTER_UNIT_WATCHDOG_SEC: text }).config;
+  assert.equal(watchdog("0.4us").watchdogSec, 0);
+  assert.equal(watchdog("0.999us").watchdogSec, 0);
+  assert.equal(watchdog("1.9us").watchdogSec, 0.001);
+  assert.equal(watchdog("0.3s").watchdogSec, 300);
+  assert.equal(watchdog("1.1ms").watchdogSec, 1.1);
+});
+
+Deno.test("parseConfig() accepts IPv4 and IPv6 literals for ADAPTER_HOST", () => {
+  for (
+    const host of ["::", "0.0.0.0", "127.0.0.1", "::1", "fe80::1", "::ffff:10.0.0.1", "10.255.0.9"]
+  ) {
+    assert.equal(parseConfig({ ADAPTER_HOST: host }).config.host, host);
+  }
+});
+
+Deno.test("parseConfig() refuses a value that is not UTF-8 instead of using the default", () => {
+  let caught: unknown;
+  try {
+    parseConfig({ ADAPTER_UNIT_WATCHDOG_SEC: undefined }, ["ADAPTER_UNIT_WATCHDOG_SEC"]);
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof ConfigError);
+  assert.equal(
+    caught.message,
+    'Cannot parse ADAPTER_UNIT_WATCHDOG_SEC "": expected valid UTF-8 (the value holds bytes ' +
+      "that are not)",
+  );
+});
+
+Deno.test("parseConfig() names Kubernetes service links in ADAPTER_PORT", () => {
+  const error = configError({ ADAPTER_PORT: "tcp://10.0.0.1:8089" });
+  assert.equal(
+    error.message,
+    'Cannot parse ADAPTER_PORT "tcp://10.0.0.1:8089": expected an integer from 0 to 65535; ' +
+      'this value is what Kubernetes injects for a Service named "adapter" (service links): ' +
+      "set enableServiceLinks: false in the Pod spec, or set ADAPTER_PORT explicitly",
+  );
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { parseConfig } from "../../lib/core/config.ts";
-import { type Clock, handleRequest, rfc3339 } from "../../lib/core/http_handler.ts";
+import { type Clock, handleRequest } from "../../lib/core/http_handler.ts";
+import { rfc3339 } from "../../lib/core/timestamp.ts";
 import { parseNotifyMessage } from "../../lib/core/notify_message.ts";
 import { type AdapterState, initialState, step } from "../../lib/core/reducer.ts";
 import { VERSION } from "../../lib/core/version.ts";
@@ -118,6 +119,7 @@ Deno.test("handleRequest() tells everything it knows on /status (SPEC §5)", asy
       linesByKey: { ...body.counters.linesByKey, STATUS: 1, MAINPID: 1, WATCHDOG: 1 },
       eventsByName: { ...body.counters.eventsByName, watchdog: 1 },
       rejectedByReason: { ...body.counters.rejectedByReason, unknown_key: 1 },
+      droppedOutputLines: { stdout: 0, stderr: 0 },
     },
   });
   assert.equal(Object.values(body.counters.linesByKey).reduce((a, b) => Number(a) + Number(b)), 3);
@@ -153,6 +155,7 @@ Deno.test("handleRequest() tells /status of a fresh adapter with nothing known y
         linesByKey: {},
         eventsByName: {},
         rejectedByReason: {},
+        droppedOutputLines: { stdout: 0, stderr: 0 },
       },
     },
   );
@@ -178,4 +181,26 @@ Deno.test("handleRequest() shows the probe values of a stopping adapter in every
     await response.text(),
     '{"timestamp":"2024-05-01T12:00:00.000+00:00","healthz":false,"livez":true,"readyz":true}',
   );
+});
+
+Deno.test("handleRequest() counts dropped output lines in /status", async () => {
+  const dropped = { stdout: 12, stderr: 3 };
+  const response = handleRequest(new Request("http://adapter/status"), running(), clock, dropped);
+  assert.deepEqual((await response.json()).counters.droppedOutputLines, dropped);
+});
+
+Deno.test("handleRequest() routes on the request path whatever the Host header says", async () => {
+  const state = running({ ADAPTER_INITIAL_LIVEZ: "true" });
+  // What Deno.serve makes of a request with each Host header: scheme + Host + target.
+  const hosts = ["a b", "a:99999", "[::1", "evil/x", "evil/x/healthz", "x?y", ""];
+  for (const host of hosts) {
+    const request = {
+      url: `http://${host}/livez?verbose=1`,
+      method: "GET",
+      headers: new Headers(host === "" ? {} : { host }),
+    } as Request;
+    const response = handleRequest(request, state, clock);
+    assert.equal(response.status, 200, `Host: ${host}`);
+    assert.equal((await response.json()).livez, true);
+  }
 });

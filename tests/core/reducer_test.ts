@@ -247,6 +247,7 @@ Deno.test("step() turns livez and readyz false and exits with the child's status
   const state = send(running(), "READY=1", 2_000).state;
   const { state: gone, effects } = step(state, {
     kind: "childExited",
+    status: { code: 143, signal: "SIGTERM" },
     exitStatus: 143,
     reason: "child killed by SIGTERM",
   }, 3_000);
@@ -494,11 +495,27 @@ Deno.test("step() lets an invalid READY= neither stop the start timer nor arm th
   assert.deepEqual(events(effects), []);
 });
 
-Deno.test("step() re-arms an expired watchdog on a ping, not on a later READY=1", () => {
+Deno.test("step() re-arms an expired watchdog on a ping or a later READY=1 (behaviour §4)", () => {
   const env = { ADAPTER_UNIT_WATCHDOG_SEC: "2", ADAPTER_UNIT_TIMEOUT_START_SEC: "0" };
   const expired = tick(send(running(env, 0), "READY=1", 1_000).state, 3_000).state;
-  assert.equal(send(expired, "READY=1", 4_000).state.watchdogDeadline, null);
+  assert.equal(expired.watchdogDeadline, null);
+  // A restarted service container's new instance: its READY=1 makes it judged again.
+  const restarted = send(expired, "READY=1", 4_000);
+  assert.equal(restarted.state.watchdogDeadline, 6_000);
+  assert.deepEqual(ofKind(restarted.effects, "armTimer"), [{ kind: "armTimer", at: 6_000 }]);
+  assert.deepEqual(probes(restarted.state), { healthz: true, livez: true, readyz: true });
+  assert.deepEqual(events(tick(restarted.state, 6_000).effects), ["watchdog_timeout"]);
   assert.equal(send(expired, "WATCHDOG=1", 4_000).state.watchdogDeadline, 6_000);
+});
+
+Deno.test("step() re-arms the watchdog on READY=1 after STOPPING=1 or a trigger", () => {
+  const env = { ADAPTER_UNIT_WATCHDOG_SEC: "2", ADAPTER_UNIT_TIMEOUT_START_SEC: "0" };
+  const ready = send(running(env, 0), "READY=1", 1_000).state;
+  for (const disarm of ["STOPPING=1", "WATCHDOG=trigger"]) {
+    const disarmed = send(ready, disarm, 1_500).state;
+    assert.equal(disarmed.watchdogDeadline, null, disarm);
+    assert.equal(send(disarmed, "READY=1", 1_800).state.watchdogDeadline, 3_800, disarm);
+  }
 });
 
 Deno.test("step() arms the watchdog with a WATCHDOG_USEC= that came before READY=1", () => {

@@ -79,9 +79,13 @@ Deno.test("parseTimeSpan() rejects what is not a time span", () => {
   }
 });
 
-Deno.test("formatTimeSpan() writes seconds, milliseconds or infinity", () => {
-  assert.equal(formatTimeSpan(90_000), "90s");
-  assert.equal(formatTimeSpan(1_500), "1.5s");
+Deno.test("formatTimeSpan() writes a span as systemd does, largest units first", () => {
+  assert.equal(formatTimeSpan(90_000), "1min 30s");
+  assert.equal(formatTimeSpan(30_000), "30s");
+  assert.equal(formatTimeSpan(1_500), "1s 500ms");
   assert.equal(formatTimeSpan(250), "250ms");
+  assert.equal(formatTimeSpan(0.001), "1us");
+  assert.equal(formatTimeSpan(90_061_001.5), "1d 1h 1min 1s 1ms 500us");
+  assert.equal(formatTimeSpan(0), "0");
   assert.equal(formatTimeSpan(Infinity), "infinity");
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { childExit, SIGNAL_NUMBERS } from "../../../lib/commands/wrapper/child_exit.ts";
+import { childExit } from "../../lib/core/child_exit.ts";
+import { SIGNAL_NUMBERS } from "../../lib/core/signals.ts";
 
 Deno.test("childExit() passes a child's own exit status through", () => {
   assert.deepEqual(childExit({ code: 0, signal: null }), {

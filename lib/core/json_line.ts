@@ -1,0 +1,48 @@
+/**
+ * A log record as one JSON line (behaviour §6): `timestamp`, `level` and `message` first,
+ * then the record's fields at the top level.
+ *
+ * @module
+ */
+
+import type { LogFields, LogLevel } from "./effects.ts";
+import { rfc3339 } from "./timestamp.ts";
+
+let clockMs = Number.NaN;
+let clockText = "";
+
+// Records of one millisecond share one timestamp text; a flood writes thousands per ms.
+function timestamp(wallMs: number): string {
+  if (wallMs !== clockMs) {
+    clockMs = wallMs;
+    clockText = rfc3339(wallMs);
+  }
+  return clockText;
+}
+
+/**
+ * One record as one JSON line ending in `\n` (a field named like one of the first three
+ * replaces it, as a spread would).
+ *
+ * @example
+ * ```ts
+ * import { formatJsonLine } from "./json_line.ts";
+ * formatJsonLine(0, "info", "Event", { event: "ready" });
+ * // '{"timestamp":"1970-01-01T00:00:00.000+00:00","level":"info","message":"Event","event":"ready"}\n'
+ * ```
+ */
+export function formatJsonLine(
+  wallMs: number,
+  level: LogLevel,
+  message: string,
+  fields: LogFields,
+): string {
+  if ("timestamp" in fields || "level" in fields || "message" in fields) {
+    return JSON.stringify({ timestamp: rfc3339(wallMs), level, message, ...fields }) + "\n";
+  }
+  const head = `{"timestamp":"${timestamp(wallMs)}","level":"${level}","message":${
+    JSON.stringify(message)
+  }`;
+  const rest = JSON.stringify(fields);
+  return rest === "{}" ? `${head}}\n` : `${head},${rest.slice(1)}\n`;
+}

@@ -1,0 +1,68 @@
+/**
+ * How events move the probes (behaviour §3): all events of one datagram, or of one instant,
+ * count together; a probe turns false if any is in its `_FALSE` list, else true if any is in
+ * its `_TRUE` list, else it keeps its value. Events in `ADAPTER_STATUS_SHUTDOWN` then shut
+ * the adapter down.
+ *
+ * @module
+ */
+
+import { countEvents } from "./counters.ts";
+import { type Draft, log } from "./draft.ts";
+import {
+  EVENT_NAMES,
+  type EventName,
+  isFailureEvent,
+  react,
+  shutdownExitStatus,
+} from "./events.ts";
+
+const PROBES = ["livez", "readyz"] as const;
+
+// One frozen fields object per event name: a flood's records share it, and the log reuses
+// the text it made for it.
+const EVENT_FIELDS: ReadonlyMap<EventName, Readonly<{ event: EventName }>> = new Map(
+  EVENT_NAMES.map((event) => [event, Object.freeze({ event })]),
+);
+
+/** Starts shutdown: no more timers, healthz false at the end of the step, the shell told. */
+export function beginShutdown(draft: Draft, reason: string, exitStatus: number): void {
+  draft.phase = "stopping";
+  draft.startDeadline = null;
+  draft.watchdogDeadline = null;
+  draft.abort = null;
+  draft.ending = { reason, exitStatus };
+  log(draft, exitStatus === 0 ? "info" : "warning", "Shutting down", { reason, exitStatus });
+  draft.effects.push({ kind: "shutdown", exitStatus, reason });
+}
+
+/** Sets a probe and logs the change, if it is one. */
+export function setProbe(draft: Draft, probe: "livez" | "readyz", value: boolean): void {
+  if (draft[probe] === value) return;
+  log(draft, "info", "Probe state changed", { probe, from: draft[probe], to: value });
+  draft[probe] = value;
+}
+
+/** Logs and counts the step's events, moves the probes, and shuts down if asked to. */
+export function applyEvents(draft: Draft): void {
+  const { events, config } = draft;
+  if (events.length === 0) return;
+  for (const event of events) {
+    log(draft, isFailureEvent(event) ? "warning" : "info", "Event", EVENT_FIELDS.get(event)!);
+  }
+  draft.lastEvent = { name: events[events.length - 1], at: draft.now };
+  draft.counters = countEvents(draft.counters, events);
+  const livez = react(draft.livez, events, config.livezTrue, config.livezFalse);
+  const readyz = react(draft.readyz, events, config.readyzTrue, config.readyzFalse);
+  setProbe(draft, "livez", livez);
+  setProbe(draft, "readyz", readyz);
+  const stopping = events.filter((event) => config.shutdown.has(event));
+  if (stopping.length > 0) {
+    beginShutdown(draft, `event ${stopping.join(",")}`, shutdownExitStatus(stopping));
+  }
+}
+
+/** Wrapper mode: with the service gone it is neither live nor ready. */
+export function serviceGone(draft: Draft): void {
+  for (const probe of PROBES) setProbe(draft, probe, false);
+}

@@ -1,0 +1,167 @@
+/**
+ * How each kind of configuration value is read (behaviour §1): booleans, integers, event
+ * lists, systemd time spans, socket addresses, IP literals, file modes, signals, paths. Each
+ * reader returns the value, or what was expected, for the error message.
+ *
+ * @module
+ */
+
+import { EVENT_NAMES, type EventName, isEventName } from "./events.ts";
+import { parseSignal, type SignalName } from "./signals.ts";
+import { parseTimeSpan } from "./timespan.ts";
+
+/** A value read from its text, or what the text should have been. */
+export type Parsed<T> = { readonly value: T } | { readonly expected: string };
+
+const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = {
+  true: true,
+  "1": true,
+  yes: true,
+  on: true,
+  false: false,
+  "0": false,
+  no: false,
+  off: false,
+};
+
+/** `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`, in any case. */
+export function boolean(text: string): Parsed<boolean> {
+  const value = BOOLEAN_WORDS[text.toLowerCase()];
+  return value === undefined
+    ? { expected: "a boolean (true/false, 1/0, yes/no, on/off)" }
+    : { value };
+}
+
+/** Decimal digits only, from `min` to `max`. */
+export function integer(min: number, max: number): (text: string) => Parsed<number> {
+  return (text) => {
+    const value = /^\d+$/.test(text) ? Number(text) : NaN;
+    return value >= min && value <= max
+      ? { value }
+      : { expected: `an integer from ${min} to ${max}` };
+  };
+}
+
+// A Kubernetes service link for a Service named "adapter" sets ADAPTER_PORT=tcp://IP:PORT.
+const SERVICE_LINK = /^tcp:\/\/[^/]+:\d+$/;
+
+/** A TCP port, with a message that names Kubernetes' service links when it sees one. */
+export function port(text: string): Parsed<number> {
+  const parsed = integer(0, 65535)(text);
+  if ("value" in parsed || !SERVICE_LINK.test(text)) return parsed;
+  return {
+    expected: `${parsed.expected}; this value is what Kubernetes injects for a Service named ` +
+      '"adapter" (service links): set enableServiceLinks: false in the Pod spec, or set ' +
+      "ADAPTER_PORT explicitly",
+  };
+}
+
+/** Comma-separated event names; blanks around names ignored; empty text = empty list. */
+export function eventList(text: string): Parsed<ReadonlySet<EventName>> {
+  const names = text.split(",").map((name) => name.trim()).filter((name) => name !== "");
+  const unknown = names.find((name) => !isEventName(name));
+  if (unknown !== undefined) {
+    return {
+      expected: `a comma-separated list of events, and "${unknown}" is not one of ${
+        EVENT_NAMES.join(", ")
+      }`,
+    };
+  }
+  return { value: new Set(names.filter(isEventName)) };
+}
+
+/**
+ * A systemd time span in milliseconds, whole microseconds as systemd counts them (a span that
+ * rounds down to 0 µs is 0); `0` and `infinity` both give 0, which means disabled.
+ */
+export function duration(text: string): Parsed<number> {
+  const milliseconds = parseTimeSpan(text);
+  if (milliseconds === undefined) {
+    return { expected: 'a systemd time span such as "90", "1.5s", "1min 30s" or "infinity"' };
+  }
+  if (milliseconds === Infinity) return { value: 0 };
+  // The small addend keeps 0.3 s from becoming 299999 µs through binary fractions.
+  return { value: Math.floor(milliseconds * 1000 + 1e-6) / 1000 };
+}
+
+/**
+ * A systemd time span in milliseconds where `infinity` (Infinity) means never and `0` means at
+ * once, as systemd reads `TimeoutAbortSec=`.
+ */
+export function durationOrNever(text: string): Parsed<number> {
+  if (parseTimeSpan(text) === Infinity) return { value: Infinity };
+  return duration(text);
+}
+
+/** Where the notification socket lives: a path, or a Linux abstract name (`@name`). */
+export interface SocketAddress {
+  /** As configured, and as `NOTIFY_SOCKET` is handed to a service: `/run/x.sock` or `@name`. */
+  readonly text: string;
+  /** What to bind: the path, or a NUL byte followed by the abstract name. */
+  readonly bindPath: string;
+  readonly abstract: boolean;
+}
+
+// sun_path holds 108 bytes; a path needs its terminating NUL, an abstract name its leading one.
+const SUN_PATH_MAX = 107;
+
+/** An absolute path to a socket file (not a directory), or `@name`, within sun_path. */
+export function socketAddress(text: string): Parsed<SocketAddress> {
+  const expected =
+    `an absolute path to a socket file, or @name, of at most ${SUN_PATH_MAX} bytes, without NUL`;
+  const length = new TextEncoder().encode(text).length;
+  if (text.includes("\0") || length > SUN_PATH_MAX) return { expected };
+  if (text.startsWith("@") && length > 1) {
+    return { value: { text, bindPath: `\0${text.slice(1)}`, abstract: true } };
+  }
+  const name = text.slice(text.lastIndexOf("/") + 1);
+  // "/run/x/" or "/run/x/.." names a directory: the adapter would create it, then fail to bind.
+  if (!text.startsWith("/") || name === "" || name === "." || name === "..") return { expected };
+  return { value: { text, bindPath: text, abstract: false } };
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** Tells whether `text` is an IPv4 literal (dotted quad) or an IPv6 literal (no zone). */
+export function isIpLiteral(text: string): boolean {
+  if (IPV4.test(text)) return true;
+  if (!text.includes(":") || !/^[0-9A-Fa-f:.]+$/.test(text)) return false;
+  try {
+    // The WHATWG URL parser implements RFC 4291's text forms exactly.
+    new URL(`http://[${text}]/`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An IP address literal to listen on. */
+export function ipAddress(text: string): Parsed<string> {
+  return isIpLiteral(text)
+    ? { value: text }
+    : { expected: "an IP address such as :: or 0.0.0.0 (not a host name)" };
+}
+
+/** An octal file mode of the permission bits only, such as `0666`. */
+export function fileMode(text: string): Parsed<number> {
+  return /^0?[0-7]{3}$/.test(text)
+    ? { value: parseInt(text, 8) }
+    : { expected: "an octal file mode such as 0666 or 0660" };
+}
+
+/** A signal name or number as systemd reads it, or `none`. */
+export function signalOrNone(text: string): Parsed<SignalName | null> {
+  if (text === "none") return { value: null };
+  const signal = parseSignal(text);
+  return signal === undefined
+    ? { expected: "a signal name such as SIGABRT, ABRT or 6, or none" }
+    : { value: signal };
+}
+
+/** An absolute file path, or the empty text for "off". */
+export function pathOrOff(text: string): Parsed<string | null> {
+  if (text === "") return { value: null };
+  return text.startsWith("/") && !text.endsWith("/") && !text.includes("\0")
+    ? { value: text }
+    : { expected: "an absolute file path, or nothing to turn it off" };
+}

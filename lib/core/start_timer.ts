@@ -1,0 +1,39 @@
+/**
+ * The start timer (behaviour §4), systemd's `TimeoutStartSec=`: armed when the adapter
+ * becomes healthy, stopped by the first `READY=1`, and on expiry the event `start_timeout`,
+ * once. Its trigger is "no READY=1 yet", never the current `readyz` value.
+ *
+ * @module
+ */
+
+import { type Draft, log } from "./draft.ts";
+
+/** Arms the start timer from now, unless `ADAPTER_UNIT_TIMEOUT_START_SEC` turns it off. */
+export function armStartTimer(draft: Draft): void {
+  const timeoutMs = draft.config.timeoutStartSec;
+  if (timeoutMs === 0) return;
+  draft.startDeadline = draft.now + timeoutMs;
+  log(draft, "info", "Timer armed", { timer: "start", timeoutMs });
+}
+
+/** The first `READY=1`: start-up is complete, and the start timer is done for good. */
+export function completeStartup(draft: Draft): void {
+  if (draft.readySeen) return;
+  draft.readySeen = true;
+  if (draft.startDeadline === null) return;
+  draft.startDeadline = null;
+  log(draft, "info", "Timer stopped", { timer: "start", cause: "READY=1" });
+}
+
+/** Fires `start_timeout` if the start deadline has passed. */
+export function expireStartTimer(draft: Draft): void {
+  if (draft.startDeadline === null || draft.now < draft.startDeadline) return;
+  draft.lastFailure = {
+    event: "start_timeout",
+    at: draft.now,
+    timeoutMs: draft.config.timeoutStartSec,
+  };
+  draft.startDeadline = null;
+  log(draft, "warning", "Timer expired", { timer: "start" });
+  draft.events.push("start_timeout");
+}

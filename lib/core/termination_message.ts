@@ -1,0 +1,96 @@
+/**
+ * Wrapper mode's termination message (behaviour §9): a few lines of plain text saying why the
+ * service ended, for Kubernetes to show in `kubectl describe pod` (it reads at most 4096 bytes
+ * of the container's `terminationMessagePath`).
+ *
+ * @module
+ */
+
+import { ERRNO_NAMES } from "./errno_names.ts";
+import type { ChildStatus } from "./child_exit.ts";
+import type { AdapterState, Failure } from "./state.ts";
+import { signalExitStatus } from "./signals.ts";
+import { formatTimeSpan } from "./timespan.ts";
+
+/** Kubernetes keeps at most this many bytes of a termination message. */
+export const TERMINATION_MESSAGE_MAX = 4096;
+// One field may take a quarter of the message, so that the others still fit.
+const FIELD_MAX = 1024;
+
+function ended(status: ChildStatus | null): string {
+  if (status === null) return "did not start";
+  if (status.signal === null) return `exited with status ${status.code}`;
+  const exitStatus = signalExitStatus(status.signal) ?? status.code;
+  return `ended by ${status.signal} (exit status ${exitStatus})`;
+}
+
+function failureText(failure: Failure): string {
+  switch (failure.event) {
+    case "watchdog_timeout":
+      return `watchdog timeout: no WATCHDOG=1 within ${formatTimeSpan(failure.timeoutMs)}`;
+    case "watchdog_trigger":
+      return "watchdog triggered by the service (WATCHDOG=trigger)";
+    case "start_timeout":
+      return `start timeout: no READY=1 within ${formatTimeSpan(failure.timeoutMs)}`;
+  }
+}
+
+function headline(state: AdapterState, status: ChildStatus | null): string {
+  const service = ended(status);
+  const { abort, ending } = state;
+  if (abort !== null) {
+    return `${failureText(abort.cause)}; the service was sent ${abort.signal} and ${service}`;
+  }
+  const reason = ending?.reason ?? "";
+  if (reason.startsWith("event ")) {
+    return `the adapter stopped on ${reason} (ADAPTER_STATUS_SHUTDOWN); the service ${service}`;
+  }
+  return status === null ? `the service did not start: ${reason}` : `the service ${service}`;
+}
+
+function errnoText(errno: number): string {
+  const name = Object.keys(ERRNO_NAMES).find((key) => ERRNO_NAMES[key] === errno);
+  return name === undefined ? String(errno) : `${errno} (${name})`;
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+// A cut inside a UTF-8 sequence would leave a broken character: back off to its start.
+function fitBytes(text: string, max: number): string {
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length <= max) return text;
+  let end = max;
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
+  return new TextDecoder().decode(bytes.subarray(0, end));
+}
+
+/**
+ * The message for a wrapper that is ending, given how its child ended (`null`: it never
+ * started): what ended the service, an earlier failure, then the service's last `STATUS=`,
+ * `ERRNO=`, `BUSERROR=` and `EXIT_STATUS=`, one per line.
+ *
+ * @example
+ * ```ts
+ * import { parseConfig } from "./config.ts";
+ * import { initialState } from "./state.ts";
+ * import { terminationMessage } from "./termination_message.ts";
+ * const state = { ...initialState(parseConfig({}).config), statusText: "Loading" };
+ * terminationMessage(state, { code: 3, signal: null });
+ * // "the service exited with status 3\nstatus: Loading\n"
+ * ```
+ */
+export function terminationMessage(state: AdapterState, status: ChildStatus | null): string {
+  const lines = [headline(state, status)];
+  const failure = state.lastFailure;
+  if (failure !== null && failure !== state.abort?.cause) lines.push(failureText(failure));
+  if (state.statusText !== null) lines.push(`status: ${cut(state.statusText, FIELD_MAX)}`);
+  if (state.errno !== null) lines.push(`errno: ${errnoText(state.errno)}`);
+  if (state.busError !== null) lines.push(`buserror: ${cut(state.busError, FIELD_MAX)}`);
+  if (state.exitStatus !== null) lines.push(`exit_status: ${state.exitStatus}`);
+  return fitBytes(
+    lines.map((line) => line.replace(/[\r\n]+/g, " ")).join("\n") + "\n",
+    TERMINATION_MESSAGE_MAX,
+  );
+}

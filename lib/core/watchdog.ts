@@ -1,0 +1,93 @@
+/**
+ * The watchdog (behaviour §4), systemd's `WatchdogSec=` and `sd_notify`'s `WATCHDOG=1`,
+ * `WATCHDOG=trigger` and `WATCHDOG_USEC=`. The timeout is `ADAPTER_UNIT_WATCHDOG_SEC` or the
+ * last accepted `WATCHDOG_USEC=`; `READY=1` arms it whenever it is not armed; every ping sets
+ * deadline = now + timeout; on expiry the event `watchdog_timeout`, once.
+ *
+ * @module
+ */
+
+import type { AssignmentValues } from "./assignments.ts";
+import { type Draft, log } from "./draft.ts";
+
+/** Sets the deadline to now + timeout; logs only when the watchdog was not armed. */
+function arm(draft: Draft, cause: string): void {
+  if (draft.watchdogTimeout === 0) {
+    draft.watchdogDeadline = null;
+    return;
+  }
+  const wasArmed = draft.watchdogDeadline !== null;
+  draft.watchdogDeadline = draft.now + draft.watchdogTimeout;
+  // A routine ping re-arms silently; its event record is enough.
+  if (!wasArmed) {
+    log(draft, "info", "Timer armed", {
+      timer: "watchdog",
+      cause,
+      timeoutMs: draft.watchdogTimeout,
+    });
+  }
+}
+
+/** Stops the watchdog until something arms it again. */
+export function disarmWatchdog(draft: Draft, cause: string): void {
+  if (draft.watchdogDeadline === null) return;
+  draft.watchdogDeadline = null;
+  log(draft, "info", "Timer disarmed", { timer: "watchdog", cause });
+}
+
+/**
+ * `READY=1` arms the watchdog whenever it is not armed: a restarted service container's new
+ * instance announces itself so after a timeout, a trigger or `STOPPING=1`. The first one,
+ * which completes start-up, re-arms it from now even when a ping armed it earlier, as
+ * systemd's service_enter_start_post() restarts the watchdog.
+ */
+export function watchdogOnReady(draft: Draft, completesStartup: boolean): void {
+  if (completesStartup || draft.watchdogDeadline === null) arm(draft, "READY=1");
+}
+
+/** `WATCHDOG=1` re-arms from now; `WATCHDOG=trigger` disarms until the next ping. */
+export function watchdogPing(draft: Draft, value: AssignmentValues["WATCHDOG"]): void {
+  if (value === "trigger") {
+    draft.lastFailure = { event: "watchdog_trigger", at: draft.now, timeoutMs: 0 };
+    draft.events.push("watchdog_trigger");
+    disarmWatchdog(draft, "WATCHDOG=trigger");
+    return;
+  }
+  draft.events.push("watchdog");
+  arm(draft, "WATCHDOG=1");
+}
+
+/**
+ * `WATCHDOG_USEC=n`, if allowed: the timeout becomes n µs and re-arms from now; 0 (or
+ * USEC_INFINITY, as timestamp_is_set() reads it) turns the watchdog off.
+ */
+export function watchdogUsec(draft: Draft, usec: number): void {
+  if (!draft.config.allowMessageWatchdogUsec) {
+    log(draft, "info", "Assignment ignored by configuration", {
+      key: "WATCHDOG_USEC",
+      variable: "ADAPTER_ALLOW_MESSAGE_WATCHDOG_USEC",
+    });
+    return;
+  }
+  draft.watchdogTimeout = usec === Infinity ? 0 : usec / 1000;
+  log(draft, "info", "Watchdog timeout changed", { timeoutMs: draft.watchdogTimeout });
+  if (draft.watchdogTimeout === 0) {
+    disarmWatchdog(draft, "WATCHDOG_USEC=0");
+    return;
+  }
+  draft.watchdogDeadline = null;
+  arm(draft, "WATCHDOG_USEC");
+}
+
+/** Fires `watchdog_timeout` if the watchdog deadline has passed. */
+export function expireWatchdog(draft: Draft): void {
+  if (draft.watchdogDeadline === null || draft.now < draft.watchdogDeadline) return;
+  draft.watchdogDeadline = null;
+  draft.lastFailure = {
+    event: "watchdog_timeout",
+    at: draft.now,
+    timeoutMs: draft.watchdogTimeout,
+  };
+  log(draft, "warning", "Timer expired", { timer: "watchdog" });
+  draft.events.push("watchdog_timeout");
+}

@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { parseConfig } from "../../lib/core/config.ts";
+import type { Effect } from "../../lib/core/effects.ts";
+import { parseNotifyMessage } from "../../lib/core/notify_message.ts";
+import { type AdapterState, initialState, type Input, step } from "../../lib/core/reducer.ts";
+
+const START = { kind: "started", socket: "@test", address: "[::]:8089" } as const;
+
+/** A healthy wrapper at time 0 whose child (pid 42) has sent READY=1 at 1 s. */
+function wrapped(env: Record<string, string> = {}): AdapterState {
+  const config = parseConfig({
+    ADAPTER_UNIT_WATCHDOG_SEC: "2",
+    ADAPTER_UNIT_TIMEOUT_START_SEC: "0",
+    ...env,
+  }).config;
+  let state = step(initialState(config), START, 0).state;
+  state = step(state, { kind: "childStarted", pid: 42 }, 0).state;
+  return send(state, "READY=1", 1_000).state;
+}
+
+function send(state: AdapterState, text: string, now: number) {
+  const message = parseNotifyMessage(new TextEncoder().encode(text));
+  return step(state, { kind: "datagram", message }, now);
+}
+
+const signals = (effects: readonly Effect[]) =>
+  effects.flatMap((effect) => effect.kind === "signalChild" ? [effect.signal] : []);
+const timers = (effects: readonly Effect[]) =>
+  effects.flatMap((effect) => effect.kind === "armTimer" ? [effect.at] : []);
+const tick: Input = { kind: "tick" };
+
+Deno.test("step() sends the child SIGABRT at the watchdog timeout, then SIGKILL after the abort timeout", () => {
+  const ready = wrapped({ ADAPTER_TIMEOUT_ABORT_SEC: "5s" });
+  const expired = step(ready, tick, 3_000);
+  assert.deepEqual(signals(expired.effects), ["SIGABRT"]);
+  assert.deepEqual(expired.state.abort, {
+    signal: "SIGABRT",
+    cause: { event: "watchdog_timeout", at: 3_000, timeoutMs: 2_000 },
+    killDeadline: 8_000,
+  });
+  assert.deepEqual(timers(expired.effects), [8_000]);
+  assert.equal(expired.state.livez, false);
+  // A ping while it aborts neither sends the signal again nor moves the kill.
+  const pinged = send(expired.state, "WATCHDOG=1", 4_000);
+  assert.deepEqual(signals(pinged.effects), []);
+  assert.deepEqual(signals(step(pinged.state, tick, 7_999).effects), []);
+  const killed = step(pinged.state, tick, 8_000);
+  assert.deepEqual(signals(killed.effects), ["SIGKILL"]);
+  assert.equal(killed.state.abort?.killDeadline, null);
+  assert.deepEqual(signals(step(killed.state, tick, 9_000).effects), []);
+});
+
+Deno.test("step() treats WATCHDOG=trigger as a watchdog timeout in wrapper mode", () => {
+  const { state, effects } = send(wrapped(), "WATCHDOG=trigger", 1_500);
+  assert.deepEqual(signals(effects), ["SIGABRT"]);
+  assert.deepEqual(state.abort?.cause, { event: "watchdog_trigger", at: 1_500, timeoutMs: 0 });
+  assert.equal(state.abort?.killDeadline, 91_500);
+});
+
+Deno.test("step() sends the configured signal; never SIGKILL with an infinite abort timeout", () => {
+  const ready = wrapped({
+    ADAPTER_WATCHDOG_SIGNAL: "SIGQUIT",
+    ADAPTER_TIMEOUT_ABORT_SEC: "infinity",
+  });
+  const expired = step(ready, tick, 3_000);
+  assert.deepEqual(signals(expired.effects), ["SIGQUIT"]);
+  assert.equal(expired.state.abort?.killDeadline, null);
+  assert.deepEqual(timers(expired.effects), [null]);
+});
+
+Deno.test("step() kills at once after the signal with an abort timeout of 0, as systemd", () => {
+  const expired = step(wrapped({ ADAPTER_TIMEOUT_ABORT_SEC: "0" }), tick, 3_000);
+  assert.deepEqual(signals(expired.effects), ["SIGABRT"]);
+  assert.deepEqual(timers(expired.effects), [3_000]);
+  assert.deepEqual(signals(step(expired.state, tick, 3_000).effects), ["SIGKILL"]);
+});
+
+Deno.test("step() lets EXTEND_TIMEOUT_USEC move the abort timer, never earlier", () => {
+  const expired = step(wrapped({ ADAPTER_TIMEOUT_ABORT_SEC: "5s" }), tick, 3_000).state;
+  assert.equal(
+    send(expired, "EXTEND_TIMEOUT_USEC=10000000", 4_000).state.abort?.killDeadline,
+    14_000,
+  );
+  assert.equal(
+    send(expired, "EXTEND_TIMEOUT_USEC=1000000", 4_000).state.abort?.killDeadline,
+    8_000,
+  );
+});
+
+Deno.test("step() leaves the child alone with ADAPTER_WATCHDOG_SIGNAL=none; livez still turns false", () => {
+  const expired = step(wrapped({ ADAPTER_WATCHDOG_SIGNAL: "none" }), tick, 3_000);
+  assert.deepEqual(signals(expired.effects), []);
+  assert.equal(expired.state.abort, null);
+  assert.equal(expired.state.livez, false);
+});
+
+Deno.test("step() sends no signal in the sidecar, which has no child", () => {
+  const config = parseConfig({ ADAPTER_UNIT_WATCHDOG_SEC: "2" }).config;
+  const ready = send(step(initialState(config), START, 0).state, "READY=1", 1_000).state;
+  const expired = step(ready, tick, 3_000);
+  assert.deepEqual(signals(expired.effects), []);
+  assert.equal(expired.state.abort, null);
+});
+
+Deno.test("step() sends no watchdog signal for a start timeout", () => {
+  const config = parseConfig({ ADAPTER_UNIT_TIMEOUT_START_SEC: "1" }).config;
+  let state = step(initialState(config), START, 0).state;
+  state = step(state, { kind: "childStarted", pid: 42 }, 0).state;
+  const expired = step(state, tick, 1_000);
+  assert.deepEqual(signals(expired.effects), []);
+  assert.equal(expired.state.lastFailure?.event, "start_timeout");
+});
+
+Deno.test("step() records how the child ended and cancels the pending SIGKILL", () => {
+  const expired = step(wrapped(), tick, 3_000).state;
+  const gone = step(expired, {
+    kind: "childExited",
+    status: { code: 134, signal: "SIGABRT" },
+    exitStatus: 134,
+    reason: "child killed by SIGABRT",
+  }, 3_100);
+  assert.deepEqual(gone.state.child, { pid: 42, status: { code: 134, signal: "SIGABRT" } });
+  assert.equal(gone.state.abort, null);
+  assert.deepEqual(gone.state.ending, { reason: "child killed by SIGABRT", exitStatus: 134 });
+  assert.deepEqual(timers(gone.effects), [null]);
+});
