@@ -1,105 +1,99 @@
 /**
  * sd-notify-adapter: systemd's notification socket, answered as Kubernetes HTTP probes.
- * The command line (SPEC §8) picks a job; the sidecar is the default.
+ * The command line (behaviour §8) picks a job; the sidecar is the default.
  *
  * @module
  */
 
 import { type Command, parseCommandLine, USAGE } from "./lib/commands/cli.ts";
 import { ConfigError, type LoadedConfig, parseConfig, VARIABLE_NAMES } from "./lib/core/config.ts";
-import { startAdapter, StartupError } from "./lib/shell/adapter_shell.ts";
-import { configureLogging, writeLog } from "./lib/shell/logging.ts";
-import { LineWriter } from "./lib/shell/line_writer.ts";
-import { sendNotification } from "./lib/commands/notify.ts";
-import {
-  dropEnvPermission,
-  dropRunPermission,
-  socketPermissionProblem,
-} from "./lib/shell/permissions.ts";
-import { probe } from "./lib/commands/probe.ts";
 import { VERSION } from "./lib/core/version.ts";
-import { runWrapper } from "./lib/commands/wrapper/wrapper.ts";
+import { readEnvironment } from "./lib/shell/environment.ts";
+import { dropPermissions } from "./lib/shell/permissions.ts";
+import { resolveSocketPath, type SocketPath } from "./lib/shell/socket_path.ts";
+import { socketPathProblem } from "./lib/shell/permissions.ts";
+import { fail, StartupError } from "./lib/shell/startup_failure.ts";
+import { errorText } from "./lib/shell/logging.ts";
 
-/** The environment; only the adapter's own variables when the permissions allow no more. */
-function readEnvironment(): Record<string, string> {
-  try {
-    return Deno.env.toObject();
-  } catch {
-    const env: Record<string, string> = {};
-    for (const name of VARIABLE_NAMES) {
-      const value = Deno.env.get(name);
-      if (value !== undefined) env[name] = value;
-    }
-    return env;
-  }
-}
-
-/** Reports a failure to start as one JSON log record on stderr, then exits. */
-async function fail(text: string, exitStatus: number, fields: Record<string, unknown> = {}) {
-  const stderr = new LineWriter(Deno.stderr, () => {});
-  configureLogging(stderr);
-  writeLog("error", text, { ...fields, exitStatus });
-  await stderr.flush();
-  Deno.exit(exitStatus);
-}
-
-/** Parses the configuration, or reports the variable at fault and exits 2 (SPEC §1). */
-async function loadConfig(): Promise<LoadedConfig> {
+/** The configuration and where the socket really goes, or the variable at fault and exit 2. */
+async function loadConfig(): Promise<{ loaded: LoadedConfig; socketPath: SocketPath | null }> {
+  const { values, notUtf8 } = readEnvironment(VARIABLE_NAMES);
   let loaded: LoadedConfig;
   try {
-    loaded = parseConfig(readEnvironment());
+    loaded = parseConfig(values, notUtf8);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const { variable, value, expected } = error;
-    return await fail(error.message, 2, { variable, value, expected }) as never;
+    return await fail(error.message, 2, { variable, value, expected });
   }
-  const problem = socketPermissionProblem(loaded.config.notifySocket);
-  if (problem !== undefined) {
-    const value = loaded.config.notifySocket.text;
-    return await fail(problem, 2, { variable: "NOTIFY_SOCKET", value }) as never;
+  const address = loaded.config.notifySocket;
+  if (address.abstract) return { loaded, socketPath: null };
+  const field = { variable: "NOTIFY_SOCKET", value: address.text };
+  let socketPath: SocketPath;
+  try {
+    socketPath = resolveSocketPath(address.bindPath);
+  } catch (error) {
+    // A parent the permissions do not let the adapter read is outside the allowed directories.
+    if (error instanceof Deno.errors.NotCapable) {
+      return await fail(socketPathProblem(address.text, address.bindPath) ?? errorText(error), 2, field);
+    }
+    return await fail(
+      `Cannot create the directory of NOTIFY_SOCKET ${address.text}: ${errorText(error)}`,
+      1,
+      field,
+    );
   }
-  return loaded;
+  const problem = socketPathProblem(address.text, socketPath.path);
+  if (problem !== undefined) return await fail(problem, 2, field);
+  return { loaded, socketPath };
 }
 
 /** Runs the adapter (and, in wrapper mode, its child) and exits with the status it ends with. */
-async function runAdapter(start: (loaded: LoadedConfig) => Promise<number>): Promise<never> {
-  const loaded = await loadConfig();
+async function runAdapter(
+  start: (loaded: LoadedConfig, socketPath: SocketPath | null) => Promise<number>,
+): Promise<never> {
+  const { loaded, socketPath } = await loadConfig();
   try {
-    Deno.exit(await start(loaded));
+    Deno.exit(await start(loaded, socketPath));
   } catch (error) {
     if (!(error instanceof StartupError)) throw error;
-    if (error.logged) Deno.exit(error.exitStatus);
-    return await fail(error.message, error.exitStatus) as never;
+    return await fail(error.message, error.exitStatus, error.fields, error.pending);
   }
 }
 
 async function run(command: Command): Promise<void> {
   switch (command.kind) {
     case "sidecar":
-      dropRunPermission();
-      return await runAdapter(async (loaded) => {
-        dropEnvPermission();
-        return await (await startAdapter(loaded)).exited;
+      return await runAdapter(async (loaded, socketPath) => {
+        dropPermissions("env");
+        const { runSidecar } = await import("./lib/commands/sidecar.ts");
+        return await runSidecar(loaded, socketPath);
       });
     case "run":
-      return await runAdapter((loaded) => runWrapper(loaded, command.command));
-    case "notify":
-      dropRunPermission();
+      return await runAdapter(async (loaded, socketPath) => {
+        const { runWrapper } = await import("./lib/commands/wrapper/wrapper.ts");
+        return await runWrapper(loaded, socketPath, command.command);
+      });
+    case "notify": {
+      dropPermissions("run", "ffi", "sys");
+      const { sendNotification } = await import("./lib/commands/notify.ts");
       try {
         const notifySocket = Deno.env.get("NOTIFY_SOCKET");
-        dropEnvPermission();
+        dropPermissions("env");
         await sendNotification(command.lines, notifySocket);
         return;
       } catch (error) {
-        console.error(error instanceof Error ? error.message : String(error));
+        console.error(errorText(error));
         Deno.exit(1);
       }
       break;
+    }
     case "probe": {
-      dropRunPermission();
-      const env = readEnvironment();
-      dropEnvPermission();
-      const result = await probe(command.endpoint, env);
+      dropPermissions("run", "ffi", "sys");
+      const { probe } = await import("./lib/commands/probe.ts");
+      const { values } = readEnvironment([]);
+      dropPermissions("env");
+      const result = await probe(command.endpoint, values);
       if (!result.ok) {
         console.error(result.reason);
         Deno.exit(1);

@@ -1,21 +1,18 @@
 /**
- * The command line (SPEC §8): which job the one binary does, and the arguments of each job.
+ * The command line (behaviour §8): which job the one binary does, and the arguments of each job.
  * Parsing only: the jobs themselves live in their own modules.
  *
  * @module
  */
 
-/** The endpoints `probe` can ask for. */
-export const PROBE_ENDPOINTS = ["healthz", "livez", "readyz"] as const;
-/** One of `healthz`, `livez`, `readyz`. */
-export type ProbeEndpoint = typeof PROBE_ENDPOINTS[number];
+import { isProbeName, PROBE_NAMES, type ProbeName } from "../core/probes.ts";
 
 /** What the command line asks for. */
 export type Command =
   | { readonly kind: "sidecar" }
   | { readonly kind: "run"; readonly command: readonly string[] }
   | { readonly kind: "notify"; readonly lines: readonly string[] }
-  | { readonly kind: "probe"; readonly endpoint: ProbeEndpoint }
+  | { readonly kind: "probe"; readonly endpoint: ProbeName }
   | { readonly kind: "help" }
   | { readonly kind: "version" }
   | { readonly kind: "usage-error"; readonly message: string };
@@ -74,11 +71,9 @@ function parseNotify(args: readonly string[]): Command {
 function parseProbe(args: readonly string[]): Command {
   if (args.length > 1) return usageError('"probe" takes at most one endpoint');
   const endpoint = args[0] ?? "healthz";
-  return (PROBE_ENDPOINTS as readonly string[]).includes(endpoint)
-    ? { kind: "probe", endpoint: endpoint as ProbeEndpoint }
-    : usageError(
-      `Unknown endpoint ${JSON.stringify(endpoint)}: one of ${PROBE_ENDPOINTS.join(", ")}`,
-    );
+  return isProbeName(endpoint)
+    ? { kind: "probe", endpoint }
+    : usageError(`Unknown endpoint ${JSON.stringify(endpoint)}: one of ${PROBE_NAMES.join(", ")}`);
 }
 
 /** Subcommands by name; each parses the arguments that follow its name. */

@@ -1,5 +1,5 @@
 /**
- * The `notify` client (SPEC §8): one datagram to `$NOTIFY_SOCKET`, as `systemd-notify` sends
+ * The `notify` client (behaviour §8.1): one datagram to `$NOTIFY_SOCKET`, as `systemd-notify` sends
  * it, for images without systemd's tools. It is a plain `sd_notify(3)` client: any receiver
  * that speaks the protocol (this adapter, systemd itself) gets the same bytes.
  *
@@ -8,6 +8,7 @@
 
 import { SETTINGS, type SocketAddress } from "../core/config.ts";
 import { NOTIFY_BUFFER_MAX } from "../core/notify_message.ts";
+import { schedule } from "../shell/schedule.ts";
 
 // A receiver that never reads must not hang the client for ever (sd_notify blocks instead).
 const SEND_TIMEOUT_MS = 5_000;
@@ -62,11 +63,11 @@ export async function sendNotification(
   } catch (error) {
     throw sendFailure(target, error);
   }
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancelTimer: () => void = () => {};
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`timed out after ${SEND_TIMEOUT_MS} ms`)),
+    cancelTimer = schedule(
       SEND_TIMEOUT_MS,
+      () => reject(new Error(`timed out after ${SEND_TIMEOUT_MS} ms`)),
     );
   });
   try {
@@ -77,7 +78,7 @@ export async function sendNotification(
   } catch (error) {
     throw sendFailure(target, error);
   } finally {
-    clearTimeout(timer);
+    cancelTimer();
     client.close();
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The `probe` client (SPEC §8): GET one endpoint of the adapter on this host, for exec probes
+ * The `probe` client (behaviour §8.2): GET one endpoint of the adapter on this host, for exec probes
  * and image HEALTHCHECKs where there is no curl. One new TCP connection per probe, as kubelet
  * makes, and plain HTTP/1.1 written by hand: `fetch()` would send it to `HTTP_PROXY` when the
  * Pod's environment sets one, and a probe of loopback must never leave the Pod.
@@ -7,8 +7,9 @@
  * @module
  */
 
-import type { ProbeEndpoint } from "./cli.ts";
+import type { ProbeName } from "../core/probes.ts";
 import { SETTINGS } from "../core/config.ts";
+import { schedule } from "../shell/schedule.ts";
 
 /**
  * How long a probe waits for connection and answer together. Kubelet bounds an exec probe by
@@ -41,7 +42,7 @@ export interface ProbeTarget {
 
 /** The target: ADAPTER_HOST when it names one address, else loopback; ADAPTER_PORT. */
 export function probeTarget(
-  endpoint: ProbeEndpoint,
+  endpoint: ProbeName,
   env: Readonly<Record<string, string | undefined>>,
 ): ProbeTarget | ProbeResult {
   const portText = env.ADAPTER_PORT ?? SETTINGS.port.default;
@@ -129,16 +130,16 @@ async function exchange(conn: Deno.Conn, target: ProbeTarget): Promise<ParsedRes
 
 /** GETs `/endpoint` on this host's ADAPTER_PORT (from `env`). */
 export async function probe(
-  endpoint: ProbeEndpoint,
+  endpoint: ProbeName,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<ProbeResult> {
   const target = probeTarget(endpoint, env);
   if ("ok" in target) return target;
   const fail = (why: string): ProbeResult => ({ ok: false, reason: `${endpoint}: ${why}` });
   let conn: Deno.Conn | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancelTimer: () => void = () => {};
   const timedOut = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), PROBE_TIMEOUT_MS);
+    cancelTimer = schedule(PROBE_TIMEOUT_MS, () => resolve("timeout"));
   });
   try {
     const connecting = Deno.connect({ hostname: target.hostname, port: target.port });
@@ -150,7 +151,7 @@ export async function probe(
     }
     conn = connected;
   } catch (error) {
-    clearTimeout(timer);
+    cancelTimer();
     return fail(`cannot connect to ${target.authority}: ${describe(error)}`);
   }
   try {
@@ -165,7 +166,7 @@ export async function probe(
   } catch (error) {
     return fail(`${target.authority}: ${describe(error)}`);
   } finally {
-    clearTimeout(timer);
+    cancelTimer();
     try {
       conn.close();
     } catch {

@@ -1,15 +1,22 @@
 /**
- * The notification socket (SPEC §2): bind it as systemd would, hand datagrams to a callback,
- * and remove it on the way out. This is I/O; the rules for what arrives live elsewhere.
+ * The notification socket (behaviour §2.1): bind it as systemd would, and remove it on the way
+ * out. Only the adapter's own socket is ever removed, and no file's mode is ever changed:
+ *
+ * - a socket already at the path is removed only when nobody listens on it (a stream connect
+ *   is refused); a live one is refused, and nothing else at the path is touched;
+ * - the mode is given at creation, through the umask around `bind()`, so there is no window in
+ *   which a `chmod` by path could follow a link another user put in its place;
+ * - missing directories are created 0755 whatever the umask;
+ * - on exit the file is removed only while it is still the inode the adapter bound.
  *
  * @module
  */
 
 import type { SocketAddress } from "../core/config.ts";
-import { pollSockets } from "./next_turn.ts";
-import { NOTIFY_BUFFER_MAX } from "../core/notify_message.ts";
+import { errorText } from "./logging.ts";
+import type { SocketPath } from "./socket_path.ts";
 
-/** Why the socket could not be set up, with the exit status SPEC §1 and §7 give it. */
+/** Why the socket could not be set up, with the exit status behaviour §7.4 gives it. */
 export class SocketSetupError extends Error {
   /** `exitStatus` is 2 for a path that must not be touched, 1 for other failures. */
   constructor(message: string, readonly exitStatus: 1 | 2) {
@@ -18,133 +25,170 @@ export class SocketSetupError extends Error {
   }
 }
 
-/** A bound socket, and whether a stale socket file had to be removed first. */
+/** The file of a bound path socket: where, and which inode, for removal on exit. */
+export interface SocketFile {
+  readonly path: string;
+  readonly dev: number;
+  readonly ino: number;
+  /** The mode the file really has (a default ACL on the directory can change it). */
+  readonly mode: number;
+}
+
+/** A bound socket, its file (none for an abstract socket), and whether a stale one went. */
 export interface BoundSocket {
   readonly conn: Deno.DatagramConn;
+  readonly file: SocketFile | null;
   readonly replacedStale: boolean;
 }
 
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+// The kernel creates the file with 0777 & ~umask: the mode is right from its first instant.
+function withUmask<T>(umask: number, action: () => T): T {
+  const saved = Deno.umask(umask);
+  try {
+    return action();
+  } finally {
+    Deno.umask(saved);
+  }
 }
 
-function parentOf(path: string): string {
-  return path.slice(0, path.lastIndexOf("/")) || "/";
+function createDirectories(address: SocketAddress, missing: readonly string[]) {
+  for (const directory of missing) {
+    try {
+      withUmask(0o022, () => Deno.mkdirSync(directory, { mode: 0o755 }));
+    } catch (error) {
+      // Created meanwhile by someone else: fine if it is a directory, not a link.
+      if (error instanceof Deno.errors.AlreadyExists && Deno.lstatSync(directory).isDirectory) {
+        continue;
+      }
+      throw new SocketSetupError(
+        `Cannot create the directory ${directory} of NOTIFY_SOCKET ${address.text}: ${
+          errorText(error)
+        }`,
+        1,
+      );
+    }
+  }
 }
 
-// Returns whether a stale socket was removed; refuses anything that is not a socket.
-function clearPath(address: SocketAddress): boolean {
+type Liveness = "live" | "stale" | "gone";
+
+// A stream connect to a datagram socket that someone holds fails with EPROTOTYPE; to one whose
+// owner is gone, with ECONNREFUSED. Nothing is delivered to a live socket.
+async function liveness(path: string): Promise<Liveness | Error> {
+  try {
+    (await Deno.connect({ transport: "unix", path })).close();
+    return "live";
+  } catch (error) {
+    if (error instanceof Deno.errors.ConnectionRefused) return "stale";
+    if (error instanceof Deno.errors.NotFound) return "gone";
+    if (error instanceof Error && /\(os error 91\)/.test(error.message)) return "live";
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+// Returns whether a stale socket was removed; refuses anything else at the path.
+async function clearPath(address: SocketAddress, path: string): Promise<boolean> {
+  const quoted = JSON.stringify(address.text);
   let info: Deno.FileInfo;
   try {
-    info = Deno.lstatSync(address.bindPath);
+    info = Deno.lstatSync(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return false;
-    throw new SocketSetupError(`Cannot inspect NOTIFY_SOCKET ${address.text}: ${reason(error)}`, 1);
+    throw new SocketSetupError(`Cannot inspect NOTIFY_SOCKET ${quoted}: ${errorText(error)}`, 1);
   }
   if (!info.isSocket) {
     throw new SocketSetupError(
-      `Refusing NOTIFY_SOCKET ${JSON.stringify(address.text)}: it exists and is not a socket`,
+      `Refusing NOTIFY_SOCKET ${quoted}: it exists and is not a socket`,
       2,
     );
   }
-  Deno.removeSync(address.bindPath);
+  const state = await liveness(path);
+  if (state === "gone") return false;
+  if (state === "live") {
+    throw new SocketSetupError(
+      `Refusing NOTIFY_SOCKET ${quoted}: another process is listening on it (another ` +
+        "adapter, or the service manager that started this one?)",
+      1,
+    );
+  }
+  if (state instanceof Error) {
+    throw new SocketSetupError(
+      `Refusing NOTIFY_SOCKET ${quoted}: cannot tell whether another process listens on it: ${
+        errorText(state)
+      }`,
+      1,
+    );
+  }
+  try {
+    Deno.removeSync(path);
+  } catch (error) {
+    throw new SocketSetupError(
+      `Cannot remove the stale socket at NOTIFY_SOCKET ${quoted}: ${errorText(error)}`,
+      1,
+    );
+  }
   return true;
 }
 
-/**
- * Binds the `AF_UNIX`/`SOCK_DGRAM` socket: creates a missing parent directory, replaces a
- * stale socket, refuses any other file, and gives a path socket `mode`.
- */
-export function bindNotifySocket(address: SocketAddress, mode: number): BoundSocket {
-  let replacedStale = false;
-  if (!address.abstract) {
-    try {
-      Deno.mkdirSync(parentOf(address.bindPath), { recursive: true });
-    } catch (error) {
-      throw new SocketSetupError(
-        `Cannot create the directory of NOTIFY_SOCKET ${address.text}: ${reason(error)}`,
-        1,
-      );
-    }
-    replacedStale = clearPath(address);
-  }
-  let conn: Deno.DatagramConn;
+function listen(address: SocketAddress, bindPath: string): Deno.DatagramConn {
   try {
-    conn = Deno.listenDatagram({ transport: "unixpacket", path: address.bindPath });
+    return Deno.listenDatagram({ transport: "unixpacket", path: bindPath });
   } catch (error) {
-    throw new SocketSetupError(`Cannot bind NOTIFY_SOCKET ${address.text}: ${reason(error)}`, 1);
-  }
-  if (!address.abstract) {
-    try {
-      Deno.chmodSync(address.bindPath, mode);
-    } catch (error) {
-      conn.close();
-      removeNotifySocket(address);
-      throw new SocketSetupError(
-        `Cannot set the mode of NOTIFY_SOCKET ${address.text}: ${reason(error)}`,
-        1,
-      );
-    }
-  }
-  return { conn, replacedStale };
-}
-
-/** Removes a path socket's file; an abstract socket vanishes with its last descriptor. */
-export function removeNotifySocket(address: SocketAddress): void {
-  if (address.abstract) return;
-  try {
-    Deno.removeSync(address.bindPath);
-  } catch {
-    // Already gone, or the directory went away: either way nothing is left behind.
+    const why = error instanceof Deno.errors.AddrInUse
+      ? "another process is listening on it"
+      : errorText(error);
+    throw new SocketSetupError(
+      `Cannot bind NOTIFY_SOCKET ${JSON.stringify(address.text)}: ${why}`,
+      1,
+    );
   }
 }
-
-// A receive that finds a datagram waiting completes without the event loop polling its
-// sockets, so a flood could hold off the probes for as long as it lasts (SPEC §2: nothing on
-// the socket may delay them noticeably). The reader checks the clock every few datagrams and
-// lets the loop poll once per time slice; shorter slices answer probes sooner and cost
-// throughput (scripts/bench.ts measures both).
-const DATAGRAMS_PER_CLOCK_CHECK = 8;
-const SLICE_MS = 0.25;
 
 /**
- * Receives datagrams into one reused buffer of NOTIFY_BUFFER_MAX + 1 bytes, so that a
- * 4097-byte read means "longer than systemd accepts". `handle` sees a view into that buffer,
- * valid until it returns; `paused` returns a promise while the output queues are full.
- * Every SLICE_MS of a burst it lets the event loop poll its sockets. Returns when the socket
- * is closed.
+ * Binds the `AF_UNIX`/`SOCK_DGRAM` socket at `address`; for a path socket at `resolved`
+ * (`resolveSocketPath`), with `mode`.
  */
-export async function receiveDatagrams(
-  conn: Deno.DatagramConn,
-  handle: (datagram: Uint8Array) => void,
-  paused: () => Promise<void> | undefined,
-  onError: (error: unknown) => void,
-): Promise<void> {
-  const buffer = new Uint8Array(NOTIFY_BUFFER_MAX + 1);
-  let sinceCheck = 0;
-  let sliceStart = performance.now();
-  while (true) {
-    let datagram: Uint8Array;
-    try {
-      [datagram] = await conn.receive(buffer);
-    } catch (error) {
-      if (error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted) {
-        return;
-      }
-      onError(error);
-      // A persistent error must not spin: give the event loop (and the probes) a breath.
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      continue;
-    }
-    handle(datagram);
-    const wait = paused();
-    if (wait !== undefined) await wait;
-    if (++sinceCheck === DATAGRAMS_PER_CLOCK_CHECK) {
-      sinceCheck = 0;
-      if (performance.now() - sliceStart >= SLICE_MS) {
-        await pollSockets();
-        sliceStart = performance.now();
-      }
-    }
+export async function bindNotifySocket(
+  address: SocketAddress,
+  resolved: SocketPath | null,
+  mode: number,
+): Promise<BoundSocket> {
+  if (address.abstract || resolved === null) {
+    return { conn: listen(address, address.bindPath), file: null, replacedStale: false };
+  }
+  createDirectories(address, resolved.missing);
+  const replacedStale = await clearPath(address, resolved.path);
+  const conn = withUmask(~mode & 0o777, () => listen(address, resolved.path));
+  try {
+    const info = Deno.lstatSync(resolved.path);
+    if (!info.isSocket || info.dev === null || info.ino === null) throw new Error("not a socket");
+    const file = {
+      path: resolved.path,
+      dev: info.dev,
+      ino: info.ino,
+      mode: (info.mode ?? 0) & 0o777,
+    };
+    return { conn, file, replacedStale };
+  } catch (error) {
+    conn.close();
+    throw new SocketSetupError(
+      `Cannot bind NOTIFY_SOCKET ${JSON.stringify(address.text)}: the path changed while binding ` +
+        `(${errorText(error)})`,
+      1,
+    );
+  }
+}
+
+/** Removes a path socket's file if it is still the one bound; true when it was removed. */
+export function removeNotifySocket(file: SocketFile | null): boolean {
+  if (file === null) return false;
+  try {
+    const info = Deno.lstatSync(file.path);
+    if (info.dev !== file.dev || info.ino !== file.ino) return false;
+    Deno.removeSync(file.path);
+    return true;
+  } catch {
+    // Already gone, or the directory went away: either way nothing of ours is left behind.
+    return false;
   }
 }

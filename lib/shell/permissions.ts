@@ -1,47 +1,53 @@
 /**
- * Deno's permissions as the adapter uses them. The one permission set in deno.json (used by
- * `deno task start` and baked into the compiled binary) lets it create sockets only under a
- * few directories; the rights it needs only for a moment are dropped as soon as they are used:
- * the environment once the configuration is read (SPEC §1 must see every `ADAPTER_*` name to
- * warn about unknown ones, which a list of allowed names cannot give), and starting processes
- * everywhere but in wrapper mode, after its one child has started.
+ * Deno's permissions as the adapter uses them (behaviour §10). The one permission set in
+ * deno.json (used by `deno task start` and baked into the compiled binary) lets it create
+ * sockets only under a few directories; the rights it needs only for a moment are dropped as
+ * soon as they are used: the environment once the configuration is read (behaviour §1 must
+ * see every `ADAPTER_*` name to warn about unknown ones, which a list of allowed names cannot
+ * give), `sys` once the socket is bound (the file mode is set through the umask), starting
+ * processes and loading libc everywhere but in wrapper mode, and there once they have served.
  *
  * @module
  */
 
-import type { SocketAddress } from "../core/config.ts";
-
 /** Where the permission set lets a path socket live; deno.json's read and write lists. */
 export const SOCKET_DIRECTORIES: readonly string[] = Object.freeze(["/run", "/var/run", "/tmp"]);
 
-/** The permission query for a socket path (abstract sockets need none). */
+/** Where libc may be loaded from (wrapper mode as PID 1 reaps orphans through it). */
+export const LIBC_PATHS: readonly string[] = Object.freeze([
+  "/lib/x86_64-linux-gnu/libc.so.6",
+  "/lib/aarch64-linux-gnu/libc.so.6",
+  "/lib64/libc.so.6",
+  "/usr/lib64/libc.so.6",
+]);
+
+/** The permission query for a path. */
 export type PermissionQuery = (descriptor: Deno.PermissionDescriptor) => Deno.PermissionState;
 
 const query: PermissionQuery = (descriptor) => Deno.permissions.querySync(descriptor).state;
 
 /**
- * Why the adapter may not create `address`, naming NOTIFY_SOCKET and the allowed directories,
- * or undefined when it may. Checked before binding, so the error is a configuration error.
+ * Why the adapter may not create a socket at `realPath` (symlinks resolved) for the
+ * `NOTIFY_SOCKET` `text`, naming the allowed directories, or undefined when it may.
  */
-export function socketPermissionProblem(
-  address: SocketAddress,
+export function socketPathProblem(
+  text: string,
+  realPath: string,
   state: PermissionQuery = query,
 ): string | undefined {
-  if (address.abstract) return undefined;
   const allowed = (["read", "write"] as const).every((name) =>
-    state({ name, path: address.bindPath }) === "granted"
+    state({ name, path: realPath }) === "granted"
   );
   if (allowed) return undefined;
-  return `Cannot use NOTIFY_SOCKET ${JSON.stringify(address.text)}: the adapter's permissions ` +
+  const real = realPath === text ? "" : ` (really ${JSON.stringify(realPath)})`;
+  return `Cannot use NOTIFY_SOCKET ${JSON.stringify(text)}${real}: the adapter's permissions ` +
     `allow sockets only under ${SOCKET_DIRECTORIES.join(", ")}, or an abstract socket @name`;
 }
 
-/** Gives up the right to start processes: only wrapper mode needs it, once. */
-export function dropRunPermission(): void {
-  Deno.permissions.revokeSync({ name: "run" });
-}
+/** The rights a job may give up once it no longer needs them. */
+export type Droppable = "env" | "run" | "sys" | "ffi";
 
-/** Gives up the right to read the environment: it is read once, at start-up. */
-export function dropEnvPermission(): void {
-  Deno.permissions.revokeSync({ name: "env" });
+/** Gives up rights for good: what the process can no longer do, an attacker in it cannot. */
+export function dropPermissions(...names: Droppable[]): void {
+  for (const name of names) Deno.permissions.revokeSync({ name });
 }

@@ -21,7 +21,7 @@ Deno.test("notifyTarget() says NOTIFY_SOCKET is not set when it is missing or em
 Deno.test("notifyTarget() names a NOTIFY_SOCKET it cannot use", () => {
   assert.throws(() => notifyTarget("run/n.sock"), {
     message:
-      'Cannot notify: NOTIFY_SOCKET "run/n.sock" is not an absolute path or @name of at most 107 bytes, without NUL',
+      'Cannot notify: NOTIFY_SOCKET "run/n.sock" is not an absolute path to a socket file, or @name, of at most 107 bytes, without NUL',
   });
 });
 

@@ -26,11 +26,12 @@ const BAD_VALUES: [string, string, string][] = [
     'a systemd time span such as "90", "1.5s", "1min 30s" or "infinity"',
   ],
   ["ADAPTER_SOCKET_MODE", "rw-rw-rw-", "an octal file mode such as 0666 or 0660"],
-  ["ADAPTER_HOST", "not a host", "an IP address or host name such as :: or 0.0.0.0"],
+  ["ADAPTER_HOST", "not a host", "an IP address such as :: or 0.0.0.0 (not a host name)"],
+  ["ADAPTER_HOST", "999.999.999.999", "an IP address such as :: or 0.0.0.0 (not a host name)"],
   [
     "NOTIFY_SOCKET",
     "relative.sock",
-    "an absolute path or @name of at most 107 bytes, without NUL",
+    "an absolute path to a socket file, or @name, of at most 107 bytes, without NUL",
   ],
 ];
 
@@ -96,6 +97,9 @@ Deno.test("config: the Configuration record shows every default; unknown ADAPTER
       ADAPTER_UNIT_WATCHDOG_SEC: "0",
       ADAPTER_HOST: "::",
       ADAPTER_SOCKET_MODE: "0666",
+      ADAPTER_WATCHDOG_SIGNAL: "SIGABRT",
+      ADAPTER_TIMEOUT_ABORT_SEC: "90s",
+      ADAPTER_TERMINATION_MESSAGE_PATH: "/dev/termination-log",
     };
     // Variables this test run inherited would change the defaults it sees.
     for (const name of inherited) expected[name] = configuration[name] as string;

@@ -115,6 +115,7 @@ Deno.test("http: probes, /status, HEAD, 404 and 405 over a real port", async (t)
             linesByKey: { READY: 1, STATUS: 1, MAINPID: 1, ERRNO: 1 },
             eventsByName: { ready: 1, errno: 1 },
             rejectedByReason: { unknown_key: 1 },
+            droppedOutputLines: { stdout: 0, stderr: 0 },
           },
         },
       );

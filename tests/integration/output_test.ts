@@ -1,7 +1,7 @@
-// Output and flow control (SPEC §6) with the real adapter: echo on stdout, JSON Lines on
-// stderr, ADAPTER_ECHO/ADAPTER_LOG off, ADAPTER_CHANNEL_SIZE back-pressure, a broken stdout.
+// Output and flow control (behaviour §6) with the real adapter: echo on stdout, JSON Lines
+// on stderr, ADAPTER_ECHO/ADAPTER_LOG off, a stalled stdout, a fast file, a broken stdout.
 import assert from "node:assert/strict";
-import { spawnAdapter } from "../helpers/adapter_process.ts";
+import { spawnAdapter, startTaskArgs, tempDir } from "../helpers/adapter_process.ts";
 
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/;
 
@@ -90,62 +90,112 @@ Deno.test("output: ADAPTER_LOG=false means an empty stderr, across a whole run",
   assert.equal(exit.stdout, "READY=1\nX_DONE=1\n");
 });
 
-// Sends numbered X_N= datagrams on a connected, non-blocking socket; when the adapter stops
-// reading for a whole second, prints how many went out. Without back-pressure the adapter
-// would read them all into memory and the sender would reach its limit.
-const FLOOD_SENDER = `
-import select, socket, sys
-address, limit = sys.argv[1], int(sys.argv[2])
+// Sends a WATCHDOG=1 every 20 ms for the given seconds, each followed by a 2 KiB X_PAD line,
+// on a non-blocking socket: prints how many sends found the adapter's queue full (a real
+// sd_notify would have blocked there) and how many datagrams went out.
+const PINGER = `
+import socket, sys, time
+address, seconds = sys.argv[1], float(sys.argv[2])
 sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 sock.connect("\\0" + address[1:] if address.startswith("@") else address)
 sock.setblocking(False)
-sent = 0
-while sent < limit:
-    try:
-        sock.send(b"X_N=%d" % sent)
-        sent += 1
-    except BlockingIOError:
-        if not select.select([], [sock], [], 1.0)[1]:
-            break
-print(sent)
+blocked = sent = 0
+end = time.monotonic() + seconds
+while time.monotonic() < end:
+    for datagram in (b"WATCHDOG=1", b"X_PAD=" + b"p" * 2048):
+        try:
+            sock.send(datagram)
+            sent += 1
+        except BlockingIOError:
+            blocked += 1
+    time.sleep(0.02)
+print(blocked, sent)
 `;
 
-Deno.test("output: a full channel pauses the reader; probes answer; nothing is lost", async () => {
+Deno.test("output: a stalled stdout never stops judging: no false restart, lines dropped and counted", async () => {
   let drain = () => {};
   const stdoutGate = new Promise<void>((resolve) => drain = resolve);
   const adapter = await spawnAdapter({
-    env: { ADAPTER_CHANNEL_SIZE: "16", ADAPTER_LOG: "false" },
+    env: { ADAPTER_CHANNEL_SIZE: "16", ADAPTER_UNIT_WATCHDOG_SEC: "1s" },
     stdoutGate,
   });
-  const limit = 200_000;
   try {
+    await adapter.send("READY=1");
     const sender = new Deno.Command("python3", {
-      args: ["-c", FLOOD_SENDER, adapter.notifySocket, String(limit)],
-      stdin: "null",
+      args: ["-c", PINGER, adapter.notifySocket, "3"],
       stdout: "piped",
-      stderr: "inherit",
-    }).spawn();
-    // While the sender is stuck against a full pipe, the probes still answer.
-    let probesDuringFlood = 0;
-    let senderDone = false;
-    const output = sender.output().finally(() => senderDone = true);
-    while (!senderDone) {
-      assert.equal((await adapter.request("/healthz")).status, 200);
-      probesDuringFlood++;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    }).output();
+    // Nobody reads stdout: the pipe (64 KiB) fills after about 30 lines of 2 KiB.
+    const livez: number[] = [];
+    let done = false;
+    const sending = sender.finally(() => done = true);
+    while (!done) {
+      livez.push((await adapter.request("/livez")).status);
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const sent = Number(new TextDecoder().decode((await output).stdout));
-    assert.ok(probesDuringFlood > 0);
-    // The pipe (64 KiB, ~6,500 lines), the channel and the kernel queue hold a bounded number.
-    assert.ok(sent > 100 && sent < 20_000, `the sender got ${sent} datagrams out`);
-    const status = (await adapter.request("/status")).json;
-    assert.ok(status.counters.datagrams < sent, `read ${status.counters.datagrams} of ${sent}`);
+    const [blocked, sent] = new TextDecoder().decode((await sending).stdout).trim().split(" ")
+      .map(Number);
+    assert.equal(blocked, 0, "no send found the queue full");
+    assert.ok(sent > 200, `${sent} datagrams sent`);
+    assert.deepEqual(new Set(livez), new Set([200]), "live throughout");
+    const metrics = (await adapter.request("/metrics")).text;
+    const dropped = Number(
+      metrics.match(/^sd_notify_adapter_output_dropped_lines_total\{output="stdout"\} (\d+)$/m)
+        ?.[1],
+    );
+    assert.ok(dropped > 0, metrics);
+    assert.equal((await adapter.request("/status")).json.counters.datagrams, sent + 1);
+    // Output moves again: one record says how many lines were lost, and the echo goes on.
     drain();
-    const expected = Array.from({ length: sent }, (_, n) => `X_N=${n}\n`).join("");
-    await adapter.waitFor(() => adapter.stdout() === expected, `all ${sent} lines in order`);
+    await adapter.send("X_AFTER=1");
+    await adapter.waitFor(() => adapter.stdout().includes("X_AFTER=1\n"), "the echo again");
+    const records = adapter.logRecords().filter((r) => r.message === "Output lines dropped");
+    assert.deepEqual(records.map(({ level, output, lines }) => ({ level, output, lines })), [
+      { level: "warning", output: "stdout", lines: dropped },
+    ]);
+    for (const line of adapter.stdout().split("\n").slice(0, -1)) {
+      assert.match(line, /^(READY=1|WATCHDOG=1|X_PAD=p{2048}|X_AFTER=1)$/);
+    }
   } finally {
     drain();
     assert.equal((await adapter.stop()).code, 0);
+  }
+});
+
+// Sends numbered X_N= datagrams, blocking, as fast as the adapter takes them.
+const FLOODER = `
+import socket, sys
+address, count = sys.argv[1], int(sys.argv[2])
+sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+sock.connect("\\0" + address[1:] if address.startswith("@") else address)
+for n in range(count):
+    sock.send(b"X_N=%d" % n)
+`;
+
+Deno.test("output: a flood into a fast file loses no line", async () => {
+  const dir = tempDir();
+  const out = `${dir.path}/stdout`;
+  const count = 50_000;
+  const adapter = await spawnAdapter({
+    command: "sh",
+    args: ["-c", 'exec "$@" > "$OUT"', "sh", Deno.execPath(), ...startTaskArgs()],
+    env: { OUT: out, ADAPTER_LOG: "false" },
+  });
+  try {
+    const flood = await new Deno.Command("python3", {
+      args: ["-c", FLOODER, adapter.notifySocket, String(count)],
+    }).output();
+    assert.equal(flood.code, 0);
+    const expected = Array.from({ length: count }, (_, n) => `X_N=${n}\n`).join("");
+    await adapter.waitFor(() => Deno.readTextFileSync(out).length >= expected.length, "every line");
+    assert.equal(Deno.readTextFileSync(out), expected);
+    assert.match(
+      (await adapter.request("/metrics")).text,
+      /^sd_notify_adapter_output_dropped_lines_total\{output="stdout"\} 0$/m,
+    );
+  } finally {
+    assert.equal((await adapter.stop()).code, 0);
+    dir.remove();
   }
 });
 

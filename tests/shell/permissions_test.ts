@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
 import denoConfig from "../../deno.json" with { type: "json" };
-import { parseConfig } from "../../lib/core/config.ts";
-import { SOCKET_DIRECTORIES, socketPermissionProblem } from "../../lib/shell/permissions.ts";
+import { LIBC_PATHS, SOCKET_DIRECTORIES, socketPathProblem } from "../../lib/shell/permissions.ts";
 import { startTaskArgs } from "../helpers/adapter_process.ts";
 
-const socket = (text: string) => parseConfig({ NOTIFY_SOCKET: text }).config.notifySocket;
 const outside = (text: string) =>
   `Cannot use NOTIFY_SOCKET ${JSON.stringify(text)}: the adapter's permissions allow sockets ` +
   "only under /run, /var/run, /tmp, or an abstract socket @name";
@@ -23,34 +21,46 @@ function withAdapterPermissions(script: string, args: string[] = []): string {
   return new TextDecoder().decode(output.stdout);
 }
 
-Deno.test("socketPermissionProblem() lets a socket be only where read and write are granted", () => {
+Deno.test("socketPathProblem() lets a socket be only where read and write are granted", () => {
   const grantedUnder = (directory: string) => (descriptor: Deno.PermissionDescriptor) =>
     "path" in descriptor && String(descriptor.path).startsWith(directory) ? "granted" : "prompt";
-  assert.equal(socketPermissionProblem(socket("/run/a.sock"), grantedUnder("/run/")), undefined);
+  assert.equal(socketPathProblem("/run/a.sock", "/run/a.sock", grantedUnder("/run/")), undefined);
   assert.equal(
-    socketPermissionProblem(socket("/srv/a.sock"), grantedUnder("/run/")),
+    socketPathProblem("/srv/a.sock", "/srv/a.sock", grantedUnder("/run/")),
     outside("/srv/a.sock"),
   );
   const writeOnly = (descriptor: Deno.PermissionDescriptor) =>
     descriptor.name === "write" ? "granted" : "denied";
-  assert.equal(socketPermissionProblem(socket("/run/a.sock"), writeOnly), outside("/run/a.sock"));
+  assert.equal(
+    socketPathProblem("/run/a.sock", "/run/a.sock", writeOnly),
+    outside("/run/a.sock"),
+  );
 });
 
-Deno.test("socketPermissionProblem() needs no permission for an abstract socket", () => {
-  assert.equal(socketPermissionProblem(socket("@name"), () => "denied"), undefined);
+Deno.test("socketPathProblem() judges the real path, and names it when a link led elsewhere", () => {
+  const grantedUnder = (directory: string) => (descriptor: Deno.PermissionDescriptor) =>
+    "path" in descriptor && String(descriptor.path).startsWith(directory) ? "granted" : "prompt";
+  assert.equal(
+    socketPathProblem("/tmp/link/a.sock", "/etc/a.sock", grantedUnder("/tmp/")),
+    'Cannot use NOTIFY_SOCKET "/tmp/link/a.sock" (really "/etc/a.sock"): the adapter\'s ' +
+      "permissions allow sockets only under /run, /var/run, /tmp, or an abstract socket @name",
+  );
 });
 
-Deno.test("the permission set reads and writes exactly SOCKET_DIRECTORIES, and may run", () => {
+Deno.test("the permission set: sockets under SOCKET_DIRECTORIES, the termination log, libc", () => {
   const set = denoConfig.permissions.adapter;
   assert.deepEqual(set.read, SOCKET_DIRECTORIES);
-  assert.deepEqual(set.write, SOCKET_DIRECTORIES);
+  assert.deepEqual(set.write, [...SOCKET_DIRECTORIES, "/dev/termination-log"]);
+  assert.deepEqual(set.ffi, LIBC_PATHS);
   // Wrapper mode starts any command; every other job drops the right (see the last test).
   assert.equal(set.run, true);
+  // The umask around bind(): sys is dropped once the socket is bound.
+  assert.equal(set.sys, true);
 });
 
 Deno.test("under the adapter's permission set, sockets may live under /run, /var/run, /tmp only", () => {
   const paths = [
-    "/var/run/adapter/adapter.sock", // SPEC §1's default
+    "/var/run/adapter/adapter.sock", // the default
     "/run/adapter/adapter.sock",
     "/tmp/sd-notify-adapter-test/a.sock",
     "/var/tmp/a.sock",
@@ -70,11 +80,18 @@ Deno.test("under the adapter's permission set, sockets may live under /run, /var
   ]);
 });
 
-Deno.test("the adapter's permission set grants env, run and net, and the drops revoke env and run", () => {
+Deno.test("the adapter's permission set grants what it needs, and the drops revoke it", () => {
   const output = withAdapterPermissions("../fixtures/permission_drops.ts");
-  const others = { sys: "prompt", ffi: "prompt", readRoot: "prompt", writeEtc: "prompt" };
+  const fixed = {
+    net: "granted",
+    ffiOther: "prompt",
+    readRoot: "prompt",
+    writeEtc: "prompt",
+    writeTerminationLog: "granted",
+    readTerminationLog: "prompt",
+  };
   assert.deepEqual(JSON.parse(output), {
-    before: { env: "granted", run: "granted", net: "granted", ...others },
-    after: { env: "prompt", run: "prompt", net: "granted", ...others },
+    before: { env: "granted", run: "granted", sys: "granted", ffiLibc: "granted", ...fixed },
+    after: { env: "prompt", run: "prompt", sys: "prompt", ffiLibc: "prompt", ...fixed },
   });
 });

@@ -1,109 +1,136 @@
 /**
- * Wrapper mode (SPEC §8 `run -- COMMAND`): the sidecar plus one child process that it
- * starts, signals and outlives just long enough to report its exit status.
+ * Wrapper mode (behaviour §9, `run -- COMMAND`): the sidecar plus one child process that it
+ * starts, supervises as systemd would, signals, outlives just long enough to report how it
+ * ended, and, as PID 1, whose orphans it reaps.
  *
  * @module
  */
 
+import { childExit, type ChildStatus } from "../../core/child_exit.ts";
 import type { LoadedConfig } from "../../core/config.ts";
-import { startAdapter, StartupError } from "../../shell/adapter_shell.ts";
-import { childEnvironment } from "./child_environment.ts";
-import { childExit } from "./child_exit.ts";
-import { writeLog } from "../../shell/logging.ts";
-import { dropEnvPermission, dropRunPermission } from "../../shell/permissions.ts";
+import type { SignalName } from "../../core/signals.ts";
+import type { AdapterState } from "../../core/state.ts";
+import { terminationMessage } from "../../core/termination_message.ts";
+import { startAdapter } from "../../shell/adapter.ts";
+import type { Logger } from "../../shell/logging.ts";
+import { dropPermissions } from "../../shell/permissions.ts";
+import { type Reaper, startReaper } from "../../shell/reaper.ts";
+import { schedule } from "../../shell/schedule.ts";
+import type { SocketPath } from "../../shell/socket_path.ts";
+import { StartupError } from "../../shell/startup_failure.ts";
+import { writeTerminationLog } from "../../shell/termination_log.ts";
+import { inheritedToRemove, serviceVariables } from "./child_environment.ts";
+import { type ChildHandle, stopChild } from "./child_stop.ts";
 import { spawnFailure } from "./spawn_failure.ts";
 
-// A child still running when the adapter stops on its own gets SIGTERM, then this long
-// before SIGKILL: together with the adapter's teardown it stays within SPEC §7's 2 seconds.
-const CHILD_STOP_GRACE_MS = 1_000;
-
-/** The whole environment, or undefined when the permissions hide it (the child inherits it). */
-function parentEnvironment(): Record<string, string> | undefined {
-  try {
-    return Deno.env.toObject();
-  } catch {
-    return undefined;
-  }
-}
-
-function deliver(child: Deno.ChildProcess, signal: Deno.Signal): boolean {
-  try {
-    child.kill(signal);
-    return true;
-  } catch {
-    // It has just exited: its status is on the way.
-    return false;
-  }
-}
-
-/** SIGTERM, a grace period, then SIGKILL: a child must not outlive the adapter. */
-async function stopChild(child: Deno.ChildProcess): Promise<void> {
-  if (!deliver(child, "SIGTERM")) return;
-  writeLog("info", "Stopping child", { pid: child.pid, signal: "SIGTERM" });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const grace = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), CHILD_STOP_GRACE_MS);
+function spawn(command: readonly string[], env: Record<string, string>): ChildHandle {
+  const [program, ...args] = command;
+  // No clearEnv: the child inherits the environment as the kernel holds it, byte for byte
+  // (values that are not UTF-8 included); `env` only adds.
+  const process = new Deno.Command(program, {
+    args,
+    env,
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn();
+  let ended = false;
+  const status = process.status.then(({ code, signal }): ChildStatus => {
+    ended = true;
+    return { code, signal };
   });
-  const ended = await Promise.race([child.status.then(() => true), grace]);
-  clearTimeout(timer);
-  if (ended) return;
-  writeLog("warning", "Stopping child", { pid: child.pid, signal: "SIGKILL" });
-  deliver(child, "SIGKILL");
-  await child.status;
+  return {
+    pid: process.pid,
+    status,
+    get ended() {
+      return ended;
+    },
+    kill(signal) {
+      try {
+        process.kill(signal);
+        return true;
+      } catch {
+        // It has just exited: its status is on the way.
+        return false;
+      }
+    },
+  };
+}
+
+// What the child must not inherit goes from the adapter's own environment before the spawn.
+function prepareEnvironment() {
+  for (const name of inheritedToRemove(Object.keys(Deno.env.toObject()))) Deno.env.delete(name);
+}
+
+function forward(child: ChildHandle, signal: SignalName, logger: Logger) {
+  if (child.kill(signal)) logger.log("info", "Signal forwarded", { signal, pid: child.pid });
 }
 
 /** Starts the adapter, then COMMAND; resolves with the exit status the process should end with. */
 export async function runWrapper(
   loaded: LoadedConfig,
+  socketPath: SocketPath | null,
   command: readonly string[],
 ): Promise<number> {
-  let child: Deno.ChildProcess | undefined;
-  const early: Deno.Signal[] = [];
-  const adapter = await startAdapter(loaded, {
-    forwardSignal: (signal) => {
-      if (child === undefined) early.push(signal);
-      else if (deliver(child, signal)) {
-        writeLog("info", "Signal forwarded", { signal, pid: child.pid });
-      }
-    },
+  const { config } = loaded;
+  let child: ChildHandle | undefined;
+  let ended: ChildStatus | null = null;
+  let reaper: Reaper | undefined;
+  const early: SignalName[] = [];
+  const adapter = await startAdapter(loaded, socketPath, {
+    mode: "wrapper",
+    forward: (signal) =>
+      child === undefined ? early.push(signal) : forward(child, signal, adapter.logger),
+    signalChild: (signal) => child?.kill(signal),
     // The child has ended (so it began this shutdown), or the adapter stops on its own.
-    onShutdown: () => child === undefined ? Promise.resolve() : stopChild(child),
+    stopChild: async (state: AdapterState) => {
+      if (child !== undefined) await stopChild(child, adapter.logger, schedule);
+      reaper?.stop();
+      if (config.terminationMessagePath === null) return;
+      await writeTerminationLog(
+        config.terminationMessagePath,
+        terminationMessage(state, ended),
+        adapter.logger,
+      );
+    },
   });
+  const { logger } = adapter;
 
-  const [program, ...args] = command;
-  const { clearEnv, env } = childEnvironment(loaded.config, parentEnvironment());
+  if (Deno.pid === 1) {
+    reaper = startReaper(() => new Set(child === undefined ? [] : [child.pid]), logger, schedule);
+  } else {
+    dropPermissions("ffi");
+  }
+  prepareEnvironment();
   try {
-    child = new Deno.Command(program, {
-      args,
-      clearEnv,
-      env,
-      stdin: "inherit",
-      stdout: "inherit",
-      stderr: "inherit",
-    }).spawn();
+    child = spawn(command, serviceVariables(config));
   } catch (error) {
-    const { exitStatus, message } = spawnFailure(program, error);
-    writeLog("error", message, { command: program, exitStatus });
-    adapter.dispatch({ kind: "childExited", exitStatus, reason: "COMMAND could not be started" });
+    const { exitStatus, message } = spawnFailure(command[0], error);
+    logger.log("error", message, { command: command[0], exitStatus });
+    adapter.dispatch({ kind: "childExited", status: null, exitStatus, reason: message });
     await adapter.exited;
     // Without the adapter's log, main still reports why, as for any failure to start.
-    throw new StartupError(message, exitStatus, loaded.config.log);
+    if (!config.log) throw new StartupError(message, exitStatus);
+    return exitStatus;
   }
-  dropRunPermission();
-  dropEnvPermission();
+  dropPermissions("run", "env");
   const { pid } = child;
-  writeLog("info", "Child started", { command: program, args, pid });
-  for (const signal of early) deliver(child, signal);
+  logger.log("info", "Child started", { command: command[0], args: command.slice(1), pid });
+  adapter.dispatch({ kind: "childStarted", pid });
+  for (const signal of early) forward(child, signal, logger);
   void child.status.then((status) => {
+    ended = status;
     const { exitStatus, reason } = childExit(status);
-    writeLog(exitStatus === 0 ? "info" : "warning", "Child exited", {
+    logger.log(exitStatus === 0 ? "info" : "warning", "Child exited", {
       pid,
       code: status.code,
       signal: status.signal,
       exitStatus,
     });
-    adapter.dispatch({ kind: "childExited", exitStatus, reason });
+    // Its orphans may have ended with it: reap them before the adapter goes.
+    reaper?.sweep();
+    adapter.dispatch({ kind: "childExited", status, exitStatus, reason });
   });
-  // Shutdown waits for the child (onShutdown), so no child is left behind here.
+  // Shutdown waits for the child (stopChild), so no child is left behind here.
   return await adapter.exited;
 }

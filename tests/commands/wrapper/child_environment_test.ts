@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import {
-  childEnvironment,
+  inheritedToRemove,
   serviceVariables,
 } from "../../../lib/commands/wrapper/child_environment.ts";
 import { parseConfig } from "../../../lib/core/config.ts";
@@ -23,41 +23,22 @@ Deno.test("serviceVariables() sets WATCHDOG_USEC in microseconds when a watchdog
     serviceVariables(config({ NOTIFY_SOCKET: "@svc", ADAPTER_UNIT_WATCHDOG_SEC: "1min 250ms" })),
     { NOTIFY_SOCKET: "@svc", WATCHDOG_USEC: "60250000" },
   );
-  for (const off of ["0", "infinity"]) {
+  for (const off of ["0", "infinity", "0.4us"]) {
     assert.deepEqual(
       serviceVariables(config({ NOTIFY_SOCKET: "@svc", ADAPTER_UNIT_WATCHDOG_SEC: off })),
       { NOTIFY_SOCKET: "@svc" },
+      off,
     );
   }
 });
 
-Deno.test("childEnvironment() keeps the parent's variables and drops its watchdog ones", () => {
-  const parent = {
-    PATH: "/usr/bin",
-    NOTIFY_SOCKET: "@svc",
-    WATCHDOG_PID: "1",
-    WATCHDOG_USEC: "999",
-    ADAPTER_UNIT_WATCHDOG_SEC: "2",
-  };
-  assert.deepEqual(childEnvironment(config(parent), parent), {
-    clearEnv: true,
-    env: {
-      PATH: "/usr/bin",
-      NOTIFY_SOCKET: "@svc",
-      ADAPTER_UNIT_WATCHDOG_SEC: "2",
-      WATCHDOG_USEC: "2000000",
-    },
-  });
-  const unwatched = { PATH: "/usr/bin", WATCHDOG_PID: "1", WATCHDOG_USEC: "999" };
-  assert.deepEqual(childEnvironment(config({ NOTIFY_SOCKET: "/run/n.sock" }), unwatched), {
-    clearEnv: true,
-    env: { PATH: "/usr/bin", NOTIFY_SOCKET: "/run/n.sock" },
-  });
-});
-
-Deno.test("childEnvironment() lets the child inherit everything when the parent's is hidden", () => {
-  assert.deepEqual(childEnvironment(config({ NOTIFY_SOCKET: "@svc" }), undefined), {
-    clearEnv: false,
-    env: { NOTIFY_SOCKET: "@svc" },
-  });
+Deno.test("inheritedToRemove() names the watchdog and socket-activation variables of a parent", () => {
+  assert.deepEqual(inheritedToRemove(["PATH", "LISTEN_FDS_FIRST_FD", "HOME"]), [
+    "LISTEN_FDNAMES",
+    "LISTEN_FDS",
+    "LISTEN_FDS_FIRST_FD",
+    "LISTEN_PID",
+    "WATCHDOG_PID",
+    "WATCHDOG_USEC",
+  ]);
 });

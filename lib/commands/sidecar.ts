@@ -1,0 +1,21 @@
+/**
+ * The sidecar (behaviour §1–§7): the adapter on its own, beside a service in another
+ * container of the Pod. It starts no process and loads no library.
+ *
+ * @module
+ */
+
+import type { LoadedConfig } from "../core/config.ts";
+import { startAdapter } from "../shell/adapter.ts";
+import { dropPermissions } from "../shell/permissions.ts";
+import type { SocketPath } from "../shell/socket_path.ts";
+
+/** Runs the sidecar; resolves with the exit status once it has shut down. */
+export async function runSidecar(
+  loaded: LoadedConfig,
+  socketPath: SocketPath | null,
+): Promise<number> {
+  dropPermissions("run", "ffi");
+  const adapter = await startAdapter(loaded, socketPath, { mode: "sidecar" });
+  return await adapter.exited;
+}

@@ -1,0 +1,188 @@
+/**
+ * The running adapter: the pieces of the shell wired to one runtime. Start-up binds the
+ * socket and listens before the adapter becomes healthy; shutdown undoes it in order. Every
+ * rule of behaviour lives in the core; what happens here is wiring.
+ *
+ * @module
+ */
+
+import type { LoadedConfig } from "../core/config.ts";
+import { handleRequest } from "../core/http_handler.ts";
+import { memoizedParser } from "../core/notify_message.ts";
+import { initialState, type Input } from "../core/reducer.ts";
+import { signalAction } from "../core/signal_policy.ts";
+import type { SignalName } from "../core/signals.ts";
+import type { AdapterState } from "../core/state.ts";
+import { DeadlineTimer } from "./deadline_timer.ts";
+import { type HttpListener, listenHttp } from "./http_server.ts";
+import { logUnexpectedErrors } from "./last_resort.ts";
+import { errorText, type Logger } from "./logging.ts";
+import { nextTurn, pollSockets } from "./next_turn.ts";
+import {
+  bindNotifySocket,
+  type BoundSocket,
+  removeNotifySocket,
+  SocketSetupError,
+} from "./notify_socket.ts";
+import { createOutputs } from "./outputs.ts";
+import { dropPermissions } from "./permissions.ts";
+import { createRuntime } from "./runtime.ts";
+import { schedule, sleep } from "./schedule.ts";
+import { shutDown } from "./shutdown.ts";
+import { catchSignals } from "./signals.ts";
+import { SocketReader } from "./socket_reader.ts";
+import type { SocketPath } from "./socket_path.ts";
+import { StartupError } from "./startup_failure.ts";
+
+/** How wrapper mode extends the sidecar. */
+export interface AdapterHooks {
+  readonly mode: "sidecar" | "wrapper";
+  /** Wrapper mode: a signal the policy forwards. */
+  readonly forward?: (signal: SignalName) => void;
+  /** Wrapper mode: a signal the reducer sends the child (watchdog signal, SIGKILL). */
+  readonly signalChild?: (signal: SignalName, reason: string) => void;
+  /** Wrapper mode: ends the child if it still runs, and reports why it ended. */
+  readonly stopChild?: (state: AdapterState) => Promise<void>;
+}
+
+/** A running adapter. */
+export interface Adapter {
+  /** Feeds one input to the reducer now. */
+  dispatch(input: Input): void;
+  readonly logger: Logger;
+  /** The HTTP address actually bound, e.g. `[::]:8089`. */
+  readonly address: string;
+  /** Resolves with the exit status once shutdown has finished (sockets closed, logs out). */
+  readonly exited: Promise<number>;
+}
+
+/**
+ * Starts the adapter: logs the configuration, binds the socket (at `socketPath`, resolved and
+ * checked against the permissions), listens for HTTP, then becomes healthy and reads
+ * datagrams. Throws `StartupError` when it cannot start, with nothing left behind and the log
+ * flushed.
+ */
+export async function startAdapter(
+  loaded: LoadedConfig,
+  socketPath: SocketPath | null,
+  hooks: AdapterHooks,
+): Promise<Adapter> {
+  const { config } = loaded;
+  const now = () => performance.now();
+  const outputs = createOutputs(config, {
+    stdout: Deno.stdout,
+    stderr: Deno.stderr,
+    schedule,
+    batchWait: nextTurn,
+  });
+  const { logger } = outputs;
+  logUnexpectedErrors(logger);
+  logger.log("info", "Configuration", loaded.effective);
+  for (const warning of loaded.warnings) logger.log("warning", warning, {});
+
+  // Listeners first: a stop requested while binding is honoured once the adapter runs.
+  let early: Input | undefined;
+  let dispatch = (input: Input): void => {
+    early ??= input;
+  };
+  catchSignals((signal) => {
+    const action = signalAction(signal, hooks.mode);
+    if (action === "stop") dispatch({ kind: "stop", reason: signal });
+    else if (action === "forward") hooks.forward?.(signal);
+    else if (action === "ignore") logger.log("info", "Signal ignored", { signal });
+  });
+
+  let bound: BoundSocket;
+  let listener: HttpListener;
+  try {
+    bound = await bindNotifySocket(config.notifySocket, socketPath, config.socketMode);
+    // The umask served its purpose.
+    dropPermissions("sys");
+    if (bound.replacedStale) {
+      logger.log("info", "Stale socket replaced", { socket: config.notifySocket.text });
+    }
+    if (bound.file !== null && bound.file.mode !== config.socketMode) {
+      logger.log("warning", "Socket mode differs from ADAPTER_SOCKET_MODE", {
+        socket: config.notifySocket.text,
+        mode: `0${bound.file.mode.toString(8)}`,
+      });
+    }
+    try {
+      listener = listenHttp({
+        host: config.host,
+        defaultHost: loaded.effective.ADAPTER_HOST === "::",
+        port: config.port,
+        logger,
+        schedule,
+        handler: (request) =>
+          handleRequest(
+            request,
+            runtime.state,
+            { wall: Date.now(), monotonic: now() },
+            outputs.droppedLines(),
+          ),
+      });
+    } catch (error) {
+      bound.conn.close();
+      removeNotifySocket(bound.file);
+      throw new StartupError(
+        `Cannot listen on ADAPTER_HOST ${config.host} ADAPTER_PORT ${config.port}: ${
+          errorText(error)
+        }`,
+        1,
+      );
+    }
+  } catch (error) {
+    const { message, exitStatus } =
+      error instanceof SocketSetupError || error instanceof StartupError
+        ? error
+        : { message: `Cannot start: ${errorText(error)}`, exitStatus: 1 };
+    // The records already queued go out before the failure's own (fail() awaits them).
+    throw new StartupError(message, exitStatus, {}, outputs.flush());
+  }
+
+  let resolveExited: (status: number) => void = () => {};
+  const exited = new Promise<number>((resolve) => resolveExited = resolve);
+  const timer = new DeadlineTimer(now, schedule, () => reader.requestTick());
+  const runtime = createRuntime(initialState(config), {
+    now,
+    echo: (lines) => outputs.echoLines(lines),
+    logger,
+    armTimer: (at) => timer.arm(at),
+    signalChild: (signal, reason) => hooks.signalChild?.(signal, reason),
+    shutdown: (exitStatus) => {
+      void shutDown({
+        closeSocket: () => {
+          timer.arm(null);
+          reader.close();
+          removeNotifySocket(bound.file);
+        },
+        stopServer: () => listener.shutdown(),
+        stopChild: () => hooks.stopChild?.(runtime.state) ?? Promise.resolve(),
+        flushOutputs: () => outputs.flush(),
+        sleep,
+      }).then(() => resolveExited(exitStatus));
+    },
+  });
+  const parse = memoizedParser();
+  const target = bound.file?.path ?? config.notifySocket.bindPath;
+  const reader = new SocketReader(bound.conn, target, {
+    datagram: (bytes) => runtime.dispatch({ kind: "datagram", message: parse(bytes) }),
+    tick: () => runtime.dispatch({ kind: "tick" }),
+    outputWait: () => outputs.outputWait(),
+    yieldToLoop: pollSockets,
+    now,
+    schedule,
+    error: (error) => logger.log("error", "Socket receive failed", { error: errorText(error) }),
+  });
+
+  dispatch = (input) => runtime.dispatch(input);
+  runtime.dispatch({
+    kind: "started",
+    socket: config.notifySocket.text,
+    address: listener.address,
+  });
+  void reader.run();
+  if (early !== undefined) runtime.dispatch(early);
+  return { dispatch, logger, address: listener.address, exited };
+}

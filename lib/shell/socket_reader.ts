@@ -1,0 +1,145 @@
+/**
+ * Reads the notification socket (behaviour §2.2, §4.5, §6): every datagram into one reused
+ * buffer of 4097 bytes (so that a 4097-byte read means "longer than systemd accepts"), handed
+ * to the runtime in arrival order.
+ *
+ * The socket has priority over timers, as in systemd's event loop: when the timer fires, the
+ * reader sends its own socket a marker from a private socket, and the tick is dispatched only
+ * when the marker comes out of the queue, after every datagram that was already waiting
+ * there (after a SIGSTOP, a cgroup freeze or CPU throttling, a ping that arrived in time still
+ * counts). Should the marker be held up behind a flood, the tick goes ahead after
+ * TICK_FALLBACK_MS, so no sender can hold a deadline off.
+ *
+ * @module
+ */
+
+import { NOTIFY_BUFFER_MAX } from "../core/notify_message.ts";
+import type { Schedule } from "./deadline_timer.ts";
+
+/** How long a tick waits for its marker before it goes ahead anyway. */
+export const TICK_FALLBACK_MS = 10;
+const MARKER_BYTES = 32;
+
+// A receive that finds a datagram waiting completes without the event loop polling its
+// sockets, so a flood could hold off the probes for as long as it lasts (behaviour §2.3:
+// nothing on the socket may delay them noticeably). The reader checks the clock every few
+// datagrams and lets the loop poll once per time slice; shorter slices answer probes sooner
+// and cost throughput (scripts/bench.ts measures both).
+const DATAGRAMS_PER_CLOCK_CHECK = 8;
+const SLICE_MS = 0.25;
+
+/** What the reader calls out to. */
+export interface ReaderPorts {
+  /** One datagram: a view into the reused buffer, valid until it returns. */
+  readonly datagram: (bytes: Uint8Array) => void;
+  /** A timer tick, once the datagrams queued before it have been handled. */
+  readonly tick: () => void;
+  /** A promise while an output is full: the reader waits (a bounded time) before going on. */
+  readonly outputWait: () => Promise<void> | undefined;
+  /** Lets the event loop poll its sockets (HTTP) in the middle of a burst. */
+  readonly yieldToLoop: () => Promise<void>;
+  readonly now: () => number;
+  readonly schedule: Schedule;
+  readonly error: (error: unknown) => void;
+}
+
+/** The receive loop of one bound socket. */
+export class SocketReader {
+  #conn: Deno.DatagramConn;
+  #target: string;
+  #ports: ReaderPorts;
+  #marker = crypto.getRandomValues(new Uint8Array(MARKER_BYTES));
+  #sender: Deno.DatagramConn | undefined;
+  #tickPending = false;
+  #cancelFallback: (() => void) | undefined;
+  #closed = false;
+
+  /** Reads `conn`, whose bind address is `target` (a path, or NUL + an abstract name). */
+  constructor(conn: Deno.DatagramConn, target: string, ports: ReaderPorts) {
+    this.#conn = conn;
+    this.#target = target;
+    this.#ports = ports;
+    // The marker must not look like a notification should it ever be parsed: NUL first.
+    this.#marker[0] = 0;
+  }
+
+  /** Asks for a tick behind whatever the socket already holds. */
+  requestTick(): void {
+    if (this.#closed || this.#tickPending) return;
+    this.#tickPending = true;
+    this.#cancelFallback = this.#ports.schedule(TICK_FALLBACK_MS, () => this.#deliverTick());
+    void this.#sendMarker();
+  }
+
+  /** Stops reading; the loop returns. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#cancelFallback?.();
+    this.#sender?.close();
+    this.#conn.close();
+  }
+
+  /** Receives until the socket is closed. */
+  async run(): Promise<void> {
+    const ports = this.#ports;
+    const buffer = new Uint8Array(NOTIFY_BUFFER_MAX + 1);
+    let sinceCheck = 0;
+    let sliceStart = ports.now();
+    while (true) {
+      let datagram: Uint8Array;
+      try {
+        [datagram] = await this.#conn.receive(buffer);
+      } catch (error) {
+        if (this.#closed || error instanceof Deno.errors.BadResource) return;
+        if (error instanceof Deno.errors.Interrupted) continue;
+        ports.error(error);
+        // A persistent error must not spin: give the event loop (and the probes) a breath.
+        await new Promise<void>((resolve) => ports.schedule(10, resolve));
+        continue;
+      }
+      if (datagram.length === MARKER_BYTES && this.#isMarker(datagram)) {
+        this.#deliverTick();
+        continue;
+      }
+      ports.datagram(datagram);
+      const wait = ports.outputWait();
+      if (wait !== undefined) await wait;
+      if (++sinceCheck === DATAGRAMS_PER_CLOCK_CHECK) {
+        sinceCheck = 0;
+        if (ports.now() - sliceStart >= SLICE_MS) {
+          await ports.yieldToLoop();
+          sliceStart = ports.now();
+        }
+      }
+    }
+  }
+
+  #isMarker(datagram: Uint8Array): boolean {
+    const marker = this.#marker;
+    for (let i = 0; i < MARKER_BYTES; i++) if (datagram[i] !== marker[i]) return false;
+    return true;
+  }
+
+  #deliverTick() {
+    if (!this.#tickPending) return;
+    this.#tickPending = false;
+    this.#cancelFallback?.();
+    this.#cancelFallback = undefined;
+    if (!this.#closed) this.#ports.tick();
+  }
+
+  // A datagram socket cannot send while its own receive() is pending: a second socket sends.
+  async #sendMarker() {
+    try {
+      this.#sender ??= Deno.listenDatagram({
+        transport: "unixpacket",
+        path: `\0sd-notify-adapter-marker-${crypto.randomUUID()}`,
+      });
+      await this.#sender.send(this.#marker, { transport: "unixpacket", path: this.#target });
+    } catch {
+      // No marker, no ordering guarantee: the tick must not be lost, so it goes ahead now.
+      this.#deliverTick();
+    }
+  }
+}
