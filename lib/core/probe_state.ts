@@ -30,7 +30,8 @@ export function beginShutdown(draft: Draft, reason: string, exitStatus: number):
   draft.phase = "stopping";
   draft.startDeadline = null;
   draft.watchdogDeadline = null;
-  draft.abort = null;
+  // An abort stays on record, for the termination message; its SIGKILL is the shell's now.
+  if (draft.abort !== null) draft.abort = { ...draft.abort, killDeadline: null };
   draft.ending = { reason, exitStatus };
   log(draft, exitStatus === 0 ? "info" : "warning", "Shutting down", { reason, exitStatus });
   draft.effects.push({ kind: "shutdown", exitStatus, reason });

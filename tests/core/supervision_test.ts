@@ -120,7 +120,9 @@ Deno.test("step() records how the child ended and cancels the pending SIGKILL", 
     reason: "child killed by SIGABRT",
   }, 3_100);
   assert.deepEqual(gone.state.child, { pid: 42, status: { code: 134, signal: "SIGABRT" } });
-  assert.equal(gone.state.abort, null);
+  // The abort stays on record for the termination message; no SIGKILL is due any more.
+  assert.equal(gone.state.abort?.killDeadline, null);
+  assert.equal(gone.state.abort?.signal, "SIGABRT");
   assert.deepEqual(gone.state.ending, { reason: "child killed by SIGABRT", exitStatus: 134 });
   assert.deepEqual(timers(gone.effects), [null]);
 });
