@@ -52,6 +52,8 @@ export class SocketReader {
   #sender: Deno.DatagramConn | undefined;
   #tickPending = false;
   #cancelFallback: (() => void) | undefined;
+  // Ends the reader's wait for a full output: a deadline falling due must not wait on output.
+  #interruptWait: (() => void) | undefined;
   #closed = false;
 
   /** Reads `conn`, whose bind address is `target` (a path, or NUL + an abstract name). */
@@ -68,6 +70,7 @@ export class SocketReader {
     if (this.#closed || this.#tickPending) return;
     this.#tickPending = true;
     this.#cancelFallback = this.#ports.schedule(TICK_FALLBACK_MS, () => this.#deliverTick());
+    this.#interruptWait?.();
     void this.#sendMarker();
   }
 
@@ -103,8 +106,13 @@ export class SocketReader {
         continue;
       }
       ports.datagram(datagram);
-      const wait = ports.outputWait();
-      if (wait !== undefined) await wait;
+      // While a tick waits behind the queue, the reader does not wait on output: the datagrams
+      // ahead of the marker are few (the kernel queues a handful) and are judged first.
+      const wait = this.#tickPending ? undefined : ports.outputWait();
+      if (wait !== undefined) {
+        await Promise.race([wait, new Promise<void>((resolve) => this.#interruptWait = resolve)]);
+        this.#interruptWait = undefined;
+      }
       if (++sinceCheck === DATAGRAMS_PER_CLOCK_CHECK) {
         sinceCheck = 0;
         if (ports.now() - sliceStart >= SLICE_MS) {

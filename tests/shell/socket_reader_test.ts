@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { type ReaderPorts, SocketReader } from "../../lib/shell/socket_reader.ts";
+import { FakeClock } from "../helpers/fake_clock.ts";
+
+/** A reader on a fresh abstract socket, and what it reported, in order. */
+function reader(overrides: Partial<ReaderPorts> = {}) {
+  const name = `\0sd-notify-adapter-reader-test-${crypto.randomUUID()}`;
+  const conn = Deno.listenDatagram({ transport: "unixpacket", path: name });
+  const clock = new FakeClock(0);
+  const seen: string[] = [];
+  const decoder = new TextDecoder();
+  const socketReader = new SocketReader(conn, name, {
+    datagram: (bytes) => seen.push(decoder.decode(bytes)),
+    tick: () => seen.push("tick"),
+    outputWait: () => undefined,
+    yieldToLoop: () => Promise.resolve(),
+    now: clock.now,
+    schedule: clock.schedule,
+    error: (error) => seen.push(`error ${error}`),
+    ...overrides,
+  });
+  const sender = Deno.listenDatagram({
+    transport: "unixpacket",
+    path: `\0sd-notify-adapter-reader-test-sender-${crypto.randomUUID()}`,
+  });
+  const send = (text: string) =>
+    sender.send(new TextEncoder().encode(text), { transport: "unixpacket", path: name });
+  return { socketReader, clock, seen, send, close: () => sender.close() };
+}
+
+const waitUntil = async (done: () => boolean) => {
+  for (let i = 0; i < 200 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+};
+
+Deno.test("SocketReader judges datagrams queued before a deadline before the tick", async () => {
+  const { socketReader, seen, send, close } = reader();
+  // The process was stopped: pings queued in the kernel, then the timer fired on resume.
+  for (const ping of ["WATCHDOG=1", "STATUS=a", "STATUS=b"]) await send(ping);
+  socketReader.requestTick();
+  const running = socketReader.run();
+  await waitUntil(() => seen.includes("tick"));
+  assert.deepEqual(seen, ["WATCHDOG=1", "STATUS=a", "STATUS=b", "tick"]);
+  socketReader.close();
+  await running;
+  close();
+});
+
+Deno.test("SocketReader asks for one tick at a time, and never reports the marker", async () => {
+  const { socketReader, seen, send, close } = reader();
+  const running = socketReader.run();
+  socketReader.requestTick();
+  socketReader.requestTick();
+  await waitUntil(() => seen.includes("tick"));
+  await send("READY=1");
+  await waitUntil(() => seen.includes("READY=1"));
+  assert.deepEqual(seen, ["tick", "READY=1"]);
+  socketReader.close();
+  await running;
+  close();
+});
+
+Deno.test("SocketReader lets a tick go ahead after TICK_FALLBACK_MS if its marker is held up", async () => {
+  // The reader is not running, so the marker stays queued: the fallback delivers the tick.
+  const { socketReader, clock, seen, close } = reader();
+  socketReader.requestTick();
+  clock.advanceTo(9);
+  assert.deepEqual(seen, []);
+  clock.advanceTo(10);
+  assert.deepEqual(seen, ["tick"]);
+  // The late marker, read now, is not a second tick.
+  const running = socketReader.run();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(seen, ["tick"]);
+  socketReader.close();
+  await running;
+  close();
+});
+
+Deno.test("SocketReader stops waiting for a full output when a tick is asked for", async () => {
+  let waits = 0;
+  const { socketReader, seen, send, close } = reader({
+    // An output that never drains: every wait would last until its timer, here never.
+    outputWait: () => {
+      waits++;
+      return new Promise(() => {});
+    },
+  });
+  const running = socketReader.run();
+  await send("X_A=1");
+  await waitUntil(() => seen.includes("X_A=1"));
+  await send("X_B=2");
+  socketReader.requestTick();
+  await waitUntil(() => seen.includes("tick"));
+  assert.deepEqual(seen, ["X_A=1", "X_B=2", "tick"]);
+  assert.equal(waits, 1, "no wait for output while the tick was pending");
+  socketReader.close();
+  await running;
+  close();
+});
