@@ -29,6 +29,9 @@ export function compileArgs(startTask: string = denoConfig.tasks.start): string[
     "--quiet",
     ...sharedRunFlags(startTask),
     "--exclude-unused-npm",
+    // A code cache would be written next to the binary at first start: on the read-only root
+    // filesystem of a restricted Pod that write fails, so the binary carries none.
+    "--no-code-cache",
     "--output",
     OUTPUT,
     "main.ts",

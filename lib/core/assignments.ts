@@ -1,5 +1,5 @@
 /**
- * The well-known assignments of sd_notify(3) (SPEC §2): which keys the adapter accepts, and
+ * The well-known assignments of sd_notify(3) (behaviour §2): which keys the adapter accepts, and
  * which values of each are valid. What an assignment does is the reducer's business.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * The adapter's events (SPEC §3): what a notification or a timer expiry means for the probes.
+ * The adapter's events (behaviour §3): what a notification or a timer expiry means for the probes.
  *
  * @module
  */
@@ -23,7 +23,7 @@ export const EVENT_EXIT_STATUS = Object.freeze({
 /** The name of one event: `ready`, `watchdog_timeout`, … */
 export type EventName = keyof typeof EVENT_EXIT_STATUS;
 
-/** All event names, in the order SPEC §3 lists them. */
+/** All event names, in the order behaviour §3 lists them. */
 export const EVENT_NAMES: readonly EventName[] = Object.freeze(
   Object.keys(EVENT_EXIT_STATUS) as EventName[],
 );
@@ -33,7 +33,7 @@ export function isEventName(name: string): name is EventName {
   return Object.hasOwn(EVENT_EXIT_STATUS, name);
 }
 
-/** The four reaction lists and the shutdown list of SPEC §1, as sets. */
+/** The four reaction lists and the shutdown list of behaviour §1, as sets. */
 export interface Reactions {
   readonly livezTrue: ReadonlySet<EventName>;
   readonly livezFalse: ReadonlySet<EventName>;

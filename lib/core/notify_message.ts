@@ -1,5 +1,5 @@
 /**
- * One notification datagram → its assignments (SPEC §2), as systemd's manager reads it.
+ * One notification datagram → its assignments (behaviour §2), as systemd's manager reads it.
  * Pure: every rejection is a value with a reason and a short excerpt, nothing is thrown.
  *
  * @module

@@ -17,6 +17,7 @@ Deno.test("compile bakes in the start task's permission set and V8 flags, define
     "--quiet",
     ...start,
     "--exclude-unused-npm",
+    "--no-code-cache",
     "--output",
     OUTPUT,
     "main.ts",

@@ -13,23 +13,17 @@ function lddPaths(binary: string): string[] {
     .sort();
 }
 
-/** The files the scratch target copies from the build stage, library paths only. */
-function scratchLibraries(): string[] {
-  const scratch = containerfile.slice(containerfile.indexOf("AS scratch"));
-  const stage = scratch.slice(0, scratch.indexOf("\nFROM "));
-  const paths: string[] = [];
-  for (const match of stage.matchAll(/COPY --from=build ((?:\\\n|[^\n])+)/g)) {
-    const words = match[1].replace(/\\\n/g, " ").split(/\s+/).filter((word) => word !== "");
-    const [destination, ...sources] = words.reverse();
-    for (const source of sources) {
-      if (!source.includes(".so")) continue;
-      paths.push(destination.endsWith("/") ? destination + source.split("/").at(-1) : source);
-    }
-  }
-  return paths.sort();
+/** The libraries the build stage copies for the static target on `arch` (amd64, arm64). */
+function staticLibraries(arch: string): string[] {
+  const step = containerfile.match(/RUN set -e; \\\n((?:.*\\\n)+.*done)/)?.[1] ?? "";
+  const arm = step.match(new RegExp(`${arch}\\) dir=(\\S+); loader=(\\S+) ;;`));
+  assert.ok(arm !== null, `a case for ${arch}`);
+  const [, dir, loader] = arm;
+  const libs = step.match(/for lib in ([^;]+); do/)?.[1].trim().split(/\s+/) ?? [];
+  return [loader, ...libs.map((lib) => `${dir}/${lib}`)].sort();
 }
 
-Deno.test("Containerfile builds on the official Deno image of the pinned version", () => {
+Deno.test("Containerfile builds on the official Deno image of the pinned version; stages named", () => {
   const images = [...containerfile.matchAll(/^FROM (\S+)/gm)].map((match) => match[1]);
   assert.deepEqual(images, [
     `docker.io/denoland/deno:debian-${pinnedDeno}`,
@@ -37,10 +31,26 @@ Deno.test("Containerfile builds on the official Deno image of the pinned version
     "scratch",
     "distroless",
   ]);
+  // "scratch" is a reserved name: the final stages have their own.
+  const stages = [...containerfile.matchAll(/^FROM \S+ AS (\S+)/gm)].map((match) => match[1]);
+  assert.deepEqual(stages, ["build", "distroless", "static"]);
 });
 
-Deno.test("Containerfile's scratch target holds exactly the libraries ldd lists for Deno", () => {
-  assert.deepEqual(scratchLibraries(), lddPaths(Deno.execPath()));
+Deno.test("Containerfile's static target holds exactly the libraries ldd lists for Deno", () => {
+  const arch = Deno.build.arch === "aarch64" ? "arm64" : "amd64";
+  assert.deepEqual(staticLibraries(arch), lddPaths(Deno.execPath()));
+  // The other architecture copies the same libraries from its own directory.
+  const other = staticLibraries(arch === "amd64" ? "arm64" : "amd64");
+  const names = (paths: string[]) =>
+    paths.map((path) => path.split("/").at(-1)).filter((name) => !name?.startsWith("ld-linux"));
+  assert.deepEqual(names(other), names(staticLibraries(arch)));
+});
+
+Deno.test("Containerfile's build needs no package registry: no npm dependency to resolve", () => {
+  const lock = JSON.parse(Deno.readTextFileSync(new URL("deno.lock", ROOT)));
+  assert.deepEqual(Object.keys(lock), ["version"]);
+  const config = JSON.parse(Deno.readTextFileSync(new URL("deno.json", ROOT)));
+  assert.equal(config.imports, undefined);
 });
 
 Deno.test("Containerfile: both targets run the binary as non-root with probe as HEALTHCHECK", () => {
@@ -50,6 +60,7 @@ Deno.test("Containerfile: both targets run the binary as non-root with probe as 
   assert.equal(count(/^EXPOSE 8089$/gm), 2);
   assert.equal(count(/^HEALTHCHECK .*CMD \["\/sd-notify-adapter", "probe", "healthz"\]$/gm), 2);
   assert.equal(count(/--chown=65532:65532 \/out\/run\/adapter \/run\/adapter$/gm), 2);
+  assert.equal(count(/^COPY --from=build \/out\/libs\/ \/$/gm), 1);
 });
 
 Deno.test("Containerfile's build stage copies exactly what .containerignore lets in", () => {

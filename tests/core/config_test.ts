@@ -11,7 +11,7 @@ function configError(env: Record<string, string>): ConfigError {
   assert.fail(`parseConfig(${JSON.stringify(env)}) did not throw`);
 }
 
-Deno.test("parseConfig() gives every SPEC §1 default on an empty environment", () => {
+Deno.test("parseConfig() gives every behaviour §1 default on an empty environment", () => {
   const { config, effective, warnings } = parseConfig({});
   assert.deepEqual(config.notifySocket, {
     text: "/var/run/adapter/adapter.sock",
@@ -55,7 +55,7 @@ Deno.test("parseConfig() gives every SPEC §1 default on an empty environment", 
   assert.ok(Object.isFrozen(config));
 });
 
-Deno.test("parseConfig() reads every variable of SPEC §1", () => {
+Deno.test("parseConfig() reads every variable of behaviour §1", () => {
   const { config } = parseConfig({
     NOTIFY_SOCKET: "@adapter",
     ADAPTER_PORT: "0",

@@ -7,7 +7,7 @@ import {
   shutdownExitStatus,
 } from "../../lib/core/events.ts";
 
-Deno.test("EVENT_NAMES lists the nine events of SPEC §3 in order", () => {
+Deno.test("EVENT_NAMES lists the nine events of behaviour §3 in order", () => {
   assert.deepEqual(EVENT_NAMES, [
     "ready",
     "reloading",

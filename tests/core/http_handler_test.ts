@@ -27,7 +27,7 @@ Deno.test("rfc3339() writes UTC with a +00:00 offset and milliseconds", () => {
   assert.equal(rfc3339(0), "1970-01-01T00:00:00.000+00:00");
 });
 
-Deno.test("handleRequest() answers the probes 200 or 503 with exactly four fields (SPEC §5)", async () => {
+Deno.test("handleRequest() answers the probes 200 or 503 with exactly four fields (behaviour §5)", async () => {
   const state = running({ ADAPTER_INITIAL_LIVEZ: "true" });
   const expected = {
     "/healthz": 200,
@@ -90,7 +90,7 @@ Deno.test("handleRequest() answers 405 with Allow for other methods on known pat
   }
 });
 
-Deno.test("handleRequest() tells everything it knows on /status (SPEC §5)", async () => {
+Deno.test("handleRequest() tells everything it knows on /status (behaviour §5)", async () => {
   let state = running({ ADAPTER_UNIT_WATCHDOG_SEC: "10", ADAPTER_UNIT_TIMEOUT_START_SEC: "90" });
   state = send(state, "STATUS=serving\nMAINPID=42\nWATCHDOG=1\nFOO=1", 3_000);
   const response = get(state, "/status");

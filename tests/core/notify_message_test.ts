@@ -38,7 +38,7 @@ Deno.test("parseNotifyMessage() trims nothing: `READY=1 ` is an invalid READY", 
   ]);
 });
 
-Deno.test("parseNotifyMessage() accepts 4096 bytes and drops 4097 whole (SPEC §2)", () => {
+Deno.test("parseNotifyMessage() accepts 4096 bytes and drops 4097 whole (behaviour §2)", () => {
   const fits = `STATUS=${"a".repeat(4096 - "STATUS=".length)}`;
   assert.equal(parse(fits).accepted.length, 1);
   const message = parse(`${fits}b`);
@@ -102,7 +102,7 @@ Deno.test("parseNotifyMessage() only warns about unknown keys and lines without 
   ]);
 });
 
-Deno.test("parseNotifyMessage() rejects invalid values of well-known keys (SPEC §2)", () => {
+Deno.test("parseNotifyMessage() rejects invalid values of well-known keys (behaviour §2)", () => {
   for (
     const line of [
       "READY=0",

@@ -31,7 +31,7 @@ const ofKind = <K extends Effect["kind"]>(effects: readonly Effect[], kind: K) =
 const events = (effects: readonly Effect[]) =>
   ofKind(effects, "log").filter((log) => log.message === "Event").map((log) => log.fields.event);
 
-Deno.test("step() makes the adapter healthy on start and arms the start timer (SPEC §3, §4)", () => {
+Deno.test("step() makes the adapter healthy on start and arms the start timer (behaviour §3, §4)", () => {
   const before = initialState(parseConfig({}).config);
   assert.deepEqual(probes(before), { healthz: false, livez: false, readyz: false });
   const { state, effects } = step(before, START, 1_000);
@@ -100,7 +100,7 @@ Deno.test("step() logs each rejected input with its reason and excerpt, and echo
   ]);
 });
 
-Deno.test("step() sends each event of the table of SPEC §2 with the default reactions", () => {
+Deno.test("step() sends each event of the table of behaviour §2 with the default reactions", () => {
   const cases: [string, string[], { livez: boolean; readyz: boolean }][] = [
     ["READY=1", ["ready"], { livez: true, readyz: true }],
     ["RELOADING=1", ["reloading"], { livez: true, readyz: false }],
@@ -143,7 +143,7 @@ Deno.test("step() records STATUS, MAINPID, EXIT_STATUS, ERRNO and BUSERROR for /
   assert.equal(state.busError, null);
 });
 
-Deno.test("step() lets false beat true within one datagram (SPEC §3)", () => {
+Deno.test("step() lets false beat true within one datagram (behaviour §3)", () => {
   const { state, effects } = send(running(), "READY=1\nERRNO=5", 2_000);
   assert.deepEqual(events(effects), ["ready", "errno"]);
   assert.deepEqual(probes(state), { healthz: true, livez: false, readyz: false });
@@ -189,7 +189,7 @@ Deno.test("step() logs failure events as warnings and others as info", () => {
   ]);
 });
 
-Deno.test("step() shuts down after a shutdown event with exit 0 or 1 (SPEC §3)", () => {
+Deno.test("step() shuts down after a shutdown event with exit 0 or 1 (behaviour §3)", () => {
   const env = { ADAPTER_STATUS_SHUTDOWN: "stopping,errno" };
   const clean = send(running(env), "STOPPING=1", 2_000);
   assert.deepEqual(probes(clean.state), { healthz: false, livez: false, readyz: false });
@@ -214,7 +214,7 @@ Deno.test("step() applies the state change before shutting down on an event", ()
   assert.ok(kinds.indexOf("Probe state changed") < kinds.indexOf("shutdown"));
 });
 
-Deno.test("step() stops on SIGTERM: healthz false, timers cleared, exit 0 (SPEC §7)", () => {
+Deno.test("step() stops on SIGTERM: healthz false, timers cleared, exit 0 (behaviour §7)", () => {
   const state = send(running({ ADAPTER_UNIT_WATCHDOG_SEC: "1" }), "READY=1", 2_000).state;
   const { state: stopped, effects } = step(state, { kind: "stop", reason: "SIGTERM" }, 3_000);
   assert.equal(stopped.healthz, false);
@@ -243,7 +243,7 @@ Deno.test("step() stops on SIGTERM: healthz false, timers cleared, exit 0 (SPEC 
   assert.deepEqual(send(stopped, "READY=1", 3_002), { state: stopped, effects: [] });
 });
 
-Deno.test("step() turns livez and readyz false and exits with the child's status (SPEC §8)", () => {
+Deno.test("step() turns livez and readyz false and exits with the child's status (behaviour §9)", () => {
   const state = send(running(), "READY=1", 2_000).state;
   const { state: gone, effects } = step(state, {
     kind: "childExited",
@@ -257,7 +257,7 @@ Deno.test("step() turns livez and readyz false and exits with the child's status
   ]);
 });
 
-// ---- Timers (SPEC §4) ----
+// ---- Timers (behaviour §4) ----
 
 Deno.test("step() fires start_timeout once when no READY=1 arrives by the deadline", () => {
   const state = running({ ADAPTER_UNIT_TIMEOUT_START_SEC: "10" }, 1_000);
@@ -479,7 +479,7 @@ Deno.test("step() never changes healthz because of a message", () => {
   }
 });
 
-Deno.test("step() fires start_timeout without READY=1 even when readyz starts true (SPEC §4)", () => {
+Deno.test("step() fires start_timeout without READY=1 even when readyz starts true (behaviour §4)", () => {
   const env = { ADAPTER_UNIT_TIMEOUT_START_SEC: "10", ADAPTER_INITIAL_READYZ: "true" };
   const { state, effects } = tick(running(env, 0), 10_000);
   assert.deepEqual(events(effects), ["start_timeout"]);

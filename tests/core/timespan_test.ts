@@ -8,7 +8,7 @@ Deno.test("parseTimeSpan() reads a bare number as seconds, fractions allowed", (
   assert.equal(parseTimeSpan(".5"), 500);
 });
 
-Deno.test("parseTimeSpan() knows every unit of systemd.time(7) that SPEC §1 lists", () => {
+Deno.test("parseTimeSpan() knows every unit of systemd.time(7) that behaviour §1 lists", () => {
   const cases: [string, number][] = [
     ["250us", 0.25],
     ["250usec", 0.25],

@@ -1,6 +1,6 @@
 /**
  * Hostile datagrams from a seeded generator, for the end-to-end fuzz run in CI (20 k) and
- * `deno task fuzz` (1 M): every kind of input SPEC §2 must survive, replayable by seed.
+ * `deno task fuzz` (1 M): every kind of input behaviour §2 must survive, replayable by seed.
  *
  * @module
  */

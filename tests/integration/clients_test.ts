@@ -1,4 +1,4 @@
-// systemd's own clients against the real adapter (SPEC §2): `systemd-notify`, which waits for
+// systemd's own clients against the real adapter (behaviour §2): `systemd-notify`, which waits for
 // its BARRIER=1 to complete, and libsystemd's sd_notify() and sd_notify_barrier() via ctypes.
 import assert from "node:assert/strict";
 import { type AdapterProcess, spawnAdapter, tempDir } from "../helpers/adapter_process.ts";

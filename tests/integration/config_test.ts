@@ -1,4 +1,4 @@
-// Configuration (SPEC §1) with the real adapter: exit status 2 and one clear message for each
+// Configuration (behaviour §1) with the real adapter: exit status 2 and one clear message for each
 // kind of bad value, the effective configuration in the log, and the settings taking effect.
 import assert from "node:assert/strict";
 import { pathExists, spawnAdapter, tempDir, waitForRecord } from "../helpers/adapter_process.ts";

@@ -1,4 +1,4 @@
-// SPEC §2 and §3 end to end: raw datagrams into the real adapter, and what each one does on
+// behaviour §2 and §3 end to end: raw datagrams into the real adapter, and what each one does on
 // HTTP, on stdout (echo) and in the JSON log on stderr.
 import assert from "node:assert/strict";
 import { type AdapterProcess, sendAndSettle, spawnAdapter } from "../helpers/adapter_process.ts";
@@ -28,7 +28,7 @@ const NOT_READY = { healthz: 200, livez: 503, readyz: 503 };
 const READY = { healthz: 200, livez: 200, readyz: 200 };
 const LIVE_NOT_READY = { healthz: 200, livez: 200, readyz: 503 };
 
-Deno.test("datagrams: each rule of SPEC §2 and §3 as seen on HTTP, stdout and the log", async (t) => {
+Deno.test("datagrams: each rule of behaviour §2 and §3 as seen on HTTP, stdout and the log", async (t) => {
   const adapter = await spawnAdapter();
   const echoes: string[] = [];
   const settle = async (datagram: string | Uint8Array) => {

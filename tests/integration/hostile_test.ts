@@ -1,4 +1,4 @@
-// Hostile input (SPEC §2: nothing that arrives on the socket can stop the adapter, leak
+// Hostile input (behaviour §2: nothing that arrives on the socket can stop the adapter, leak
 // memory, or delay the probes noticeably): random bytes, oversize, NUL, invalid UTF-8, floods.
 import assert from "node:assert/strict";
 import { type AdapterProcess, spawnAdapter } from "../helpers/adapter_process.ts";

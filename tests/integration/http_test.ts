@@ -1,4 +1,4 @@
-// HTTP (SPEC §5) over a real port: exact probe bodies and headers, /status, HEAD, 404, 405.
+// HTTP (behaviour §5) over a real port: exact probe bodies and headers, /status, HEAD, 404, 405.
 import assert from "node:assert/strict";
 import denoConfig from "../../deno.json" with { type: "json" };
 import { spawnAdapter } from "../helpers/adapter_process.ts";

@@ -68,7 +68,7 @@ Deno.test("notify turns a running adapter ready, lines in the order given", asyn
     assert.deepEqual(sent, { code: 0, stdout: "", stderr: "" });
     await adapter.waitFor(() => adapter.stdout() !== "", "the echo");
     assert.equal(adapter.stdout(), "READY=1\nSTATUS=up and running\nX_TEST=1\nRELOADING=1\n");
-    // READY=1 and RELOADING=1 in one datagram: reloading wins for readyz (SPEC §3).
+    // READY=1 and RELOADING=1 in one datagram: reloading wins for readyz (behaviour §3).
     assert.equal((await adapter.request("/readyz")).status, 503);
     assert.equal((await adapter.request("/livez")).status, 200);
     assert.equal((await adapter.request("/status")).json.statusText, "up and running");

@@ -1,4 +1,4 @@
-// Shutdown on an event (SPEC §3, §7) with the real adapter: an event in
+// Shutdown on an event (behaviour §3, §7) with the real adapter: an event in
 // ADAPTER_STATUS_SHUTDOWN applies its state change, then stops the adapter with exit 0 for
 // ready/reloading/stopping/watchdog and 1 for the failure events; the socket is removed.
 import assert from "node:assert/strict";

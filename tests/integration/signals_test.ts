@@ -1,4 +1,4 @@
-// Lifecycle by signal (SPEC §7) with the real adapter: SIGTERM and SIGINT stop it within 2 s
+// Lifecycle by signal (behaviour §7) with the real adapter: SIGTERM and SIGINT stop it within 2 s
 // with exit 0 and the socket removed; SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 do not.
 import assert from "node:assert/strict";
 import { pathExists, spawnAdapter, tempDir } from "../helpers/adapter_process.ts";

@@ -1,4 +1,4 @@
-// The notification socket's file rules (SPEC §2, §7) with the real adapter: stale socket
+// The notification socket's file rules (behaviour §2, §7) with the real adapter: stale socket
 // replaced, other files refused, parent created, mode applied, abstract names, removal.
 import assert from "node:assert/strict";
 import { pathExists, spawnAdapter, tempDir, waitForRecord } from "../helpers/adapter_process.ts";

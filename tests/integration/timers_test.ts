@@ -1,4 +1,4 @@
-// Timers (SPEC §4) with the real adapter and short timeouts: the start timer, the watchdog,
+// Timers (behaviour §4) with the real adapter and short timeouts: the start timer, the watchdog,
 // WATCHDOG_USEC=, EXTEND_TIMEOUT_USEC= and what disarms them. Times are read from the log's
 // own timestamps (milliseconds), so a busy machine delays the test, not its verdict.
 import assert from "node:assert/strict";
@@ -6,7 +6,7 @@ import { type AdapterProcess, spawnAdapter } from "../helpers/adapter_process.ts
 
 const TIMEOUT_MS = 300;
 // A late expiry on a loaded 2-core machine shared with other test runs, but far below any
-// polling period worth the name: SPEC §4 wants the expiry near its deadline.
+// polling period worth the name: behaviour §4 wants the expiry near its deadline.
 const LATENESS_MS = 250;
 
 type LogRecord = Record<string, unknown>;

@@ -1,5 +1,5 @@
 // Properties of the datagram parser and the reducer over generated input (fast-check):
-// SPEC §2 "nothing that arrives on the socket can stop the adapter", §3 false beats true, and
+// behaviour §2 "nothing that arrives on the socket can stop the adapter", §3 false beats true, and
 // §4 EXTEND_TIMEOUT_USEC never brings a deadline closer.
 import assert from "node:assert/strict";
 import fc from "fast-check";

@@ -1,5 +1,5 @@
 /**
- * Why a wrapped command could not be started (SPEC §8), with the exit statuses a POSIX shell
+ * Why a wrapped command could not be started (behaviour §9), with the exit statuses a POSIX shell
  * uses: 127 when the command is not found, 126 when it is found but cannot be executed.
  *
  * @module
