@@ -2,22 +2,15 @@ import assert from "node:assert/strict";
 import { parseConfig } from "../../lib/core/config.ts";
 import { type Clock, handleRequest } from "../../lib/core/http_handler.ts";
 import { rfc3339 } from "../../lib/core/timestamp.ts";
-import { parseNotifyMessage } from "../../lib/core/notify_message.ts";
 import { type AdapterState, initialState, step } from "../../lib/core/reducer.ts";
+import { running as runningAt, send as sendAt } from "../helpers/reducer_fixtures.ts";
 import { VERSION } from "../../lib/core/version.ts";
 
 const WALL = Date.UTC(2024, 4, 1, 12, 0, 0);
 const clock: Clock = { wall: WALL, monotonic: 5_000 };
 
-function running(env: Record<string, string> = {}): AdapterState {
-  const start = { kind: "started", socket: "@t", address: "[::]:1" } as const;
-  return step(initialState(parseConfig(env).config), start, 1_000).state;
-}
-
-function send(state: AdapterState, text: string, now: number): AdapterState {
-  const message = parseNotifyMessage(new TextEncoder().encode(text));
-  return step(state, { kind: "datagram", message }, now).state;
-}
+const running = (env: Record<string, string> = {}) => runningAt(env, 1_000);
+const send = (state: AdapterState, text: string, now: number) => sendAt(state, text, now).state;
 
 const get = (state: AdapterState, path: string, method = "GET") =>
   handleRequest(new Request(`http://adapter${path}`, { method }), state, clock);

@@ -3,16 +3,11 @@ import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { parseConfig } from "../../lib/core/config.ts";
 import { METRICS_CONTENT_TYPE, renderMetrics } from "../../lib/core/metrics.ts";
 import { handleRequest } from "../../lib/core/http_handler.ts";
-import { parseNotifyMessage } from "../../lib/core/notify_message.ts";
 import { type AdapterState, initialState, step } from "../../lib/core/reducer.ts";
 import { VERSION } from "../../lib/core/version.ts";
+import { send as sendAt, START } from "../helpers/reducer_fixtures.ts";
 
-const START = { kind: "started", socket: "@test", address: "[::]:8089" } as const;
-
-function send(state: AdapterState, text: string, now: number): AdapterState {
-  const message = parseNotifyMessage(new TextEncoder().encode(text));
-  return step(state, { kind: "datagram", message }, now).state;
-}
+const send = (state: AdapterState, text: string, now: number) => sendAt(state, text, now).state;
 
 interface Parsed {
   name: string;

@@ -1,35 +1,7 @@
 import assert from "node:assert/strict";
 import { parseConfig } from "../../lib/core/config.ts";
-import type { Effect } from "../../lib/core/effects.ts";
-import { parseNotifyMessage } from "../../lib/core/notify_message.ts";
-import {
-  type AdapterState,
-  initialState,
-  nextDeadline,
-  type Step,
-  step,
-} from "../../lib/core/reducer.ts";
-
-const START = { kind: "started", socket: "@test", address: "[::]:8089" } as const;
-
-/** A healthy adapter at monotonic time `at`, configured from `env`. */
-function running(env: Record<string, string> = {}, at = 1_000): AdapterState {
-  return step(initialState(parseConfig(env).config), START, at).state;
-}
-
-function send(state: AdapterState, text: string, now: number): Step {
-  return step(state, {
-    kind: "datagram",
-    message: parseNotifyMessage(new TextEncoder().encode(text)),
-  }, now);
-}
-
-const tick = (state: AdapterState, now: number) => step(state, { kind: "tick" }, now);
-const probes = ({ healthz, livez, readyz }: AdapterState) => ({ healthz, livez, readyz });
-const ofKind = <K extends Effect["kind"]>(effects: readonly Effect[], kind: K) =>
-  effects.filter((effect): effect is Extract<Effect, { kind: K }> => effect.kind === kind);
-const events = (effects: readonly Effect[]) =>
-  ofKind(effects, "log").filter((log) => log.message === "Event").map((log) => log.fields.event);
+import { initialState, nextDeadline, step } from "../../lib/core/reducer.ts";
+import { events, ofKind, probes, running, send, START, tick } from "../helpers/reducer_fixtures.ts";
 
 Deno.test("step() makes the adapter healthy on start and arms the start timer (behaviour §3, §4)", () => {
   const before = initialState(parseConfig({}).config);

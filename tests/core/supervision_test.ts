@@ -1,26 +1,12 @@
 import assert from "node:assert/strict";
-import { parseConfig } from "../../lib/core/config.ts";
 import type { Effect } from "../../lib/core/effects.ts";
-import { parseNotifyMessage } from "../../lib/core/notify_message.ts";
-import { type AdapterState, initialState, type Input, step } from "../../lib/core/reducer.ts";
-
-const START = { kind: "started", socket: "@test", address: "[::]:8089" } as const;
+import { type AdapterState, type Input, step } from "../../lib/core/reducer.ts";
+import { running, send, wrapping } from "../helpers/reducer_fixtures.ts";
 
 /** A healthy wrapper at time 0 whose child (pid 42) has sent READY=1 at 1 s. */
 function wrapped(env: Record<string, string> = {}): AdapterState {
-  const config = parseConfig({
-    ADAPTER_UNIT_WATCHDOG_SEC: "2",
-    ADAPTER_UNIT_TIMEOUT_START_SEC: "0",
-    ...env,
-  }).config;
-  let state = step(initialState(config), START, 0).state;
-  state = step(state, { kind: "childStarted", pid: 42 }, 0).state;
-  return send(state, "READY=1", 1_000).state;
-}
-
-function send(state: AdapterState, text: string, now: number) {
-  const message = parseNotifyMessage(new TextEncoder().encode(text));
-  return step(state, { kind: "datagram", message }, now);
+  const defaults = { ADAPTER_UNIT_WATCHDOG_SEC: "2", ADAPTER_UNIT_TIMEOUT_START_SEC: "0" };
+  return send(wrapping({ ...defaults, ...env }, 0), "READY=1", 1_000).state;
 }
 
 const signals = (effects: readonly Effect[]) =>
@@ -95,18 +81,14 @@ Deno.test("step() leaves the child alone with ADAPTER_WATCHDOG_SIGNAL=none; live
 });
 
 Deno.test("step() sends no signal in the sidecar, which has no child", () => {
-  const config = parseConfig({ ADAPTER_UNIT_WATCHDOG_SEC: "2" }).config;
-  const ready = send(step(initialState(config), START, 0).state, "READY=1", 1_000).state;
+  const ready = send(running({ ADAPTER_UNIT_WATCHDOG_SEC: "2" }, 0), "READY=1", 1_000).state;
   const expired = step(ready, tick, 3_000);
   assert.deepEqual(signals(expired.effects), []);
   assert.equal(expired.state.abort, null);
 });
 
 Deno.test("step() sends no watchdog signal for a start timeout", () => {
-  const config = parseConfig({ ADAPTER_UNIT_TIMEOUT_START_SEC: "1" }).config;
-  let state = step(initialState(config), START, 0).state;
-  state = step(state, { kind: "childStarted", pid: 42 }, 0).state;
-  const expired = step(state, tick, 1_000);
+  const expired = step(wrapping({ ADAPTER_UNIT_TIMEOUT_START_SEC: "1" }, 0), tick, 1_000);
   assert.deepEqual(signals(expired.effects), []);
   assert.equal(expired.state.lastFailure?.event, "start_timeout");
 });

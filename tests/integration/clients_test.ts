@@ -108,13 +108,18 @@ Deno.test("systemd clients: systemd-notify and libsystemd, path and abstract soc
         assert.ok(sent > 0, `sd_notify() returned ${sent}`);
         assert.ok(barrier >= 0, `sd_notify_barrier() returned ${barrier}`);
         await assertReadyWithStatus(fresh, "x");
-      } finally {
-        assert.equal((await fresh.stop()).code, 0);
+      } catch (error) {
+        await fresh.stop();
+        throw error;
       }
+      assert.equal((await fresh.stop()).code, 0);
     });
-  } finally {
-    const exits = await Promise.all([onPath.stop(), onAbstract.stop()]);
-    assert.deepEqual(exits.map((exit) => exit.code), [0, 0]);
+  } catch (error) {
+    await Promise.all([onPath.stop(), onAbstract.stop()]);
     dir.remove();
+    throw error;
   }
+  const exits = await Promise.all([onPath.stop(), onAbstract.stop()]);
+  assert.deepEqual(exits.map((exit) => exit.code), [0, 0]);
+  dir.remove();
 });

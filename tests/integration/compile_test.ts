@@ -63,10 +63,12 @@ Deno.test({
       await adapter.waitFor(async () => (await adapter.request("/readyz")).status === 200, "ready");
       const probe = await run(["probe", "readyz"], { ADAPTER_PORT: String(adapter.port) });
       assert.deepEqual(probe, { code: 0, stdout: "", stderr: "" });
-    } finally {
-      const exit = await adapter.stop();
-      assert.equal(exit.code, 0);
+    } catch (error) {
+      await adapter.stop();
+      throw error;
     }
+    const exit = await adapter.stop();
+    assert.equal(exit.code, 0);
 
     // The permission set is in the binary: a socket outside /run, /var/run, /tmp is refused.
     const outside = await run([], { NOTIFY_SOCKET: `${ROOT}dist/outside.sock`, ADAPTER_PORT: "0" });

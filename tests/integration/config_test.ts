@@ -118,9 +118,11 @@ Deno.test("config: the Configuration record shows every default; unknown ADAPTER
     assert.equal((await adapter.request("/healthz")).status, 200);
     assert.equal((await adapter.request("/livez")).status, 503);
     assert.equal((await adapter.request("/readyz")).status, 503);
-  } finally {
-    assert.equal((await adapter.stop()).code, 0);
+  } catch (error) {
+    await adapter.stop();
+    throw error;
   }
+  assert.equal((await adapter.stop()).code, 0);
 });
 
 Deno.test("config: ADAPTER_PORT=0 takes a free port and announces it in the log", async () => {
@@ -134,9 +136,11 @@ Deno.test("config: ADAPTER_PORT=0 takes a free port and announces it in the log"
     const response = await fetch(`http://127.0.0.1:${port}/healthz`);
     assert.equal(response.status, 200);
     await response.body?.cancel();
-  } finally {
-    assert.equal((await adapter.stop()).code, 0);
+  } catch (error) {
+    await adapter.stop();
+    throw error;
   }
+  assert.equal((await adapter.stop()).code, 0);
 });
 
 Deno.test("config: host, initial values and reaction lists take effect", async () => {
@@ -167,7 +171,9 @@ Deno.test("config: host, initial values and reaction lists take effect", async (
     assert.deepEqual(await statuses(), { livez: 200, readyz: 503 });
     await adapter.send("RELOADING=1");
     await adapter.waitFor(async () => (await statuses()).readyz === 200, "readyz 200");
-  } finally {
-    assert.equal((await adapter.stop()).code, 0);
+  } catch (error) {
+    await adapter.stop();
+    throw error;
   }
+  assert.equal((await adapter.stop()).code, 0);
 });

@@ -339,8 +339,10 @@ Deno.test("datagrams: each rule of behaviour §2 and §3 as seen on HTTP, stdout
         assert.equal(stdout, echoes.join(""));
       },
     );
-  } finally {
-    const exit = await adapter.stop();
-    assert.equal(exit.code, 0);
+  } catch (error) {
+    await adapter.stop();
+    throw error;
   }
+  const exit = await adapter.stop();
+  assert.equal(exit.code, 0);
 });

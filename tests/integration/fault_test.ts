@@ -56,11 +56,14 @@ Deno.test("faults: 1,000 idle TCP connections held open, probes keep answering",
     for (let i = 0; i < 20; i++) assert.equal(await healthz(adapter.port), 200);
     await adapter.send("READY=1");
     await adapter.waitFor(async () => (await adapter.request("/readyz")).status === 200, "ready");
-  } finally {
+  } catch (error) {
     for (const conn of idle) conn.close();
-    const exit = await adapter.stop();
-    assert.equal(exit.code, 0);
+    await adapter.stop();
+    throw error;
   }
+  for (const conn of idle) conn.close();
+  const exit = await adapter.stop();
+  assert.equal(exit.code, 0);
 });
 
 Deno.test("faults: garbage, half-sent and oversized HTTP requests leave the adapter answering", async () => {
@@ -88,10 +91,12 @@ Deno.test("faults: garbage, half-sent and oversized HTTP requests leave the adap
     );
     assert.match(pipelined, /^HTTP\/1\.1 200 [\s\S]*HTTP\/1\.1 404 /);
     assert.equal(await healthz(adapter.port), 200);
-  } finally {
-    const exit = await adapter.stop();
-    assert.equal(exit.code, 0);
+  } catch (error) {
+    await adapter.stop();
+    throw error;
   }
+  const exit = await adapter.stop();
+  assert.equal(exit.code, 0);
 });
 
 // Sends WATCHDOG=1 as fast as blocking send() allows until killed.

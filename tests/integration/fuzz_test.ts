@@ -30,8 +30,10 @@ Deno.test(`fuzz: ${COUNT} hostile datagrams (seed ${SEED}), the adapter answers 
     );
     assert.ok(probes > 0);
     assert.equal((await adapter.request("/healthz")).status, 200, "after the fuzz run");
-  } finally {
-    const exit = await adapter.stop();
-    assert.equal(exit.code, 0, "still alive, then stopped by SIGTERM");
+  } catch (error) {
+    await adapter.stop();
+    throw error;
   }
+  const exit = await adapter.stop();
+  assert.equal(exit.code, 0, "still alive, then stopped by SIGTERM");
 });

@@ -126,10 +126,12 @@ Deno.test("hostile input: the adapter keeps running and answering", async (t) =>
       assert.equal(status.healthz, true);
       assert.ok(status.counters.rejected > 10_000, `${status.counters.rejected} rejections`);
     });
-  } finally {
-    const exit = await adapter.stop();
-    assert.equal(exit.code, 0);
-    // Whatever arrived, every log line is still one JSON record.
-    for (const line of exit.stderr.split("\n").filter((line) => line !== "")) JSON.parse(line);
+  } catch (error) {
+    await adapter.stop();
+    throw error;
   }
+  const exit = await adapter.stop();
+  assert.equal(exit.code, 0);
+  // Whatever arrived, every log line is still one JSON record.
+  for (const line of exit.stderr.split("\n").filter((line) => line !== "")) JSON.parse(line);
 });

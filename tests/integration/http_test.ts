@@ -149,7 +149,9 @@ Deno.test("http: probes, /status, HEAD, 404 and 405 over a real port", async (t)
         assert.deepEqual(response.json, { error: "Method not allowed", method });
       }
     });
-  } finally {
-    assert.equal((await adapter.stop()).code, 0);
+  } catch (error) {
+    await adapter.stop();
+    throw error;
   }
+  assert.equal((await adapter.stop()).code, 0);
 });

@@ -72,9 +72,11 @@ Deno.test("notify turns a running adapter ready, lines in the order given", asyn
     assert.equal((await adapter.request("/readyz")).status, 503);
     assert.equal((await adapter.request("/livez")).status, 200);
     assert.equal((await adapter.request("/status")).json.statusText, "up and running");
-  } finally {
-    assert.equal((await adapter.stop()).code, 0);
+  } catch (error) {
+    await adapter.stop();
+    throw error;
   }
+  assert.equal((await adapter.stop()).code, 0);
 });
 
 Deno.test("notify works from a wrapped command, as in an image without systemd tools", async () => {

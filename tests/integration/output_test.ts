@@ -156,10 +156,13 @@ Deno.test("output: a stalled stdout never stops judging: no false restart, lines
     for (const line of adapter.stdout().split("\n").slice(0, -1)) {
       assert.match(line, /^(READY=1|WATCHDOG=1|X_PAD=p{2048}|X_AFTER=1)$/);
     }
-  } finally {
+  } catch (error) {
     drain();
-    assert.equal((await adapter.stop()).code, 0);
+    await adapter.stop();
+    throw error;
   }
+  drain();
+  assert.equal((await adapter.stop()).code, 0);
 });
 
 // Sends numbered X_N= datagrams, blocking, as fast as the adapter takes them.
@@ -193,10 +196,13 @@ Deno.test("output: a flood into a fast file loses no line", async () => {
       (await adapter.request("/metrics")).text,
       /^sd_notify_adapter_output_dropped_lines_total\{output="stdout"\} 0$/m,
     );
-  } finally {
-    assert.equal((await adapter.stop()).code, 0);
+  } catch (error) {
+    await adapter.stop();
     dir.remove();
+    throw error;
   }
+  assert.equal((await adapter.stop()).code, 0);
+  dir.remove();
 });
 
 Deno.test("output: a closed stdout stops the echo with one logged error; the adapter runs on", async () => {
@@ -220,8 +226,11 @@ Deno.test("output: a closed stdout stops the echo with one logged error; the ada
     assert.equal(stopped().length, 1);
     assert.equal(stopped()[0].level, "error");
     assert.equal((await adapter.request("/healthz")).status, 200);
-  } finally {
+  } catch (error) {
     release();
-    assert.equal((await adapter.stop()).code, 0);
+    await adapter.stop();
+    throw error;
   }
+  release();
+  assert.equal((await adapter.stop()).code, 0);
 });

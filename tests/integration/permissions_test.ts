@@ -48,9 +48,12 @@ Deno.test({
   const adapter = await spawnAdapter({ env: { NOTIFY_SOCKET: path, ADAPTER_LOG: "false" } });
   try {
     assert.equal(pathExists(path), true);
-  } finally {
-    const exit = await adapter.stop();
-    assert.equal(exit.code, 0, exit.stderr);
+  } catch (error) {
+    await adapter.stop();
     Deno.removeSync(path.slice(0, path.lastIndexOf("/")));
+    throw error;
   }
+  const exit = await adapter.stop();
+  assert.equal(exit.code, 0, exit.stderr);
+  Deno.removeSync(path.slice(0, path.lastIndexOf("/")));
 });

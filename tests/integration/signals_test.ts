@@ -52,9 +52,11 @@ Deno.test("signals: SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 do not stop the adapter
     // Still reading the socket, too.
     await adapter.send("READY=1");
     await adapter.waitFor(async () => (await adapter.request("/readyz")).status === 200, "ready");
-  } finally {
-    assert.equal((await adapter.stop()).code, 0);
+  } catch (error) {
+    await adapter.stop();
+    throw error;
   }
+  assert.equal((await adapter.stop()).code, 0);
 });
 
 Deno.test("signals: a port in use stops the adapter with one message, no socket left", async () => {

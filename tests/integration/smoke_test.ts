@@ -11,9 +11,11 @@ Deno.test("the adapter answers /readyz 200 after systemd-notify --ready", async 
     }).output();
     assert.equal(notify.code, 0);
     await adapter.waitFor(async () => (await adapter.request("/readyz")).status === 200, "ready");
-  } finally {
-    const exit = await adapter.stop();
-    assert.equal(exit.code, 0);
-    assert.equal(exit.stdout, "READY=1\nSTATUS=up\nBARRIER=1\n");
+  } catch (error) {
+    await adapter.stop();
+    throw error;
   }
+  const exit = await adapter.stop();
+  assert.equal(exit.code, 0);
+  assert.equal(exit.stdout, "READY=1\nSTATUS=up\nBARRIER=1\n");
 });

@@ -25,11 +25,14 @@ Deno.test("socket: a stale socket is replaced, and the new one works", async () 
     );
     await adapter.send("READY=1");
     await adapter.waitFor(async () => (await adapter.request("/readyz")).status === 200, "ready");
-  } finally {
-    assert.equal((await adapter.stop()).code, 0);
-    assert.equal(pathExists(path), false, "the socket is removed on exit");
+  } catch (error) {
+    await adapter.stop();
     dir.remove();
+    throw error;
   }
+  assert.equal((await adapter.stop()).code, 0);
+  assert.equal(pathExists(path), false, "the socket is removed on exit");
+  dir.remove();
 });
 
 Deno.test("socket: a path that exists and is not a socket is refused with exit 2, untouched", async () => {
@@ -79,15 +82,18 @@ Deno.test("socket: a missing parent directory is created; ADAPTER_SOCKET_MODE is
       async () => (await custom.request("/status")).json.statusText === "nested",
       "the status",
     );
-  } finally {
-    const exits = await Promise.all([custom.stop(), plain.stop()]);
-    assert.deepEqual(exits.map((exit) => exit.code), [0, 0]);
-    assert.equal(pathExists(nested), false);
-    assert.equal(pathExists(defaulted), false);
-    // The directory it created stays: another container may share it.
-    assert.ok(Deno.lstatSync(`${dir.path}/a/b`).isDirectory);
+  } catch (error) {
+    await Promise.all([custom.stop(), plain.stop()]);
     dir.remove();
+    throw error;
   }
+  const exits = await Promise.all([custom.stop(), plain.stop()]);
+  assert.deepEqual(exits.map((exit) => exit.code), [0, 0]);
+  assert.equal(pathExists(nested), false);
+  assert.equal(pathExists(defaulted), false);
+  // The directory it created stays: another container may share it.
+  assert.ok(Deno.lstatSync(`${dir.path}/a/b`).isDirectory);
+  dir.remove();
 });
 
 Deno.test("socket: an abstract @name binds no file and is gone after exit", async () => {
@@ -98,9 +104,11 @@ Deno.test("socket: an abstract @name binds no file and is gone after exit", asyn
     assert.equal(listed(), true);
     await adapter.send("READY=1");
     await adapter.waitFor(async () => (await adapter.request("/readyz")).status === 200, "ready");
-  } finally {
-    assert.equal((await adapter.stop()).code, 0);
+  } catch (error) {
+    await adapter.stop();
+    throw error;
   }
+  assert.equal((await adapter.stop()).code, 0);
   assert.equal(listed(), false);
 });
 

@@ -3,13 +3,11 @@
 // §4 EXTEND_TIMEOUT_USEC never brings a deadline closer.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { parseConfig } from "../../lib/core/config.ts";
 import type { Effect } from "../../lib/core/effects.ts";
 import { EVENT_NAMES } from "../../lib/core/events.ts";
 import { parseNotifyMessage } from "../../lib/core/notify_message.ts";
-import { type AdapterState, initialState, type Input, step } from "../../lib/core/reducer.ts";
-
-const START = { kind: "started", socket: "@test", address: "[::]:8089" } as const;
+import { type AdapterState, type Input, step } from "../../lib/core/reducer.ts";
+import { running as runningAt } from "../helpers/reducer_fixtures.ts";
 const RUNS = { numRuns: 400, seed: 20261125 };
 const encoder = new TextEncoder();
 
@@ -53,9 +51,7 @@ const TIMED_INPUTS = fc.array(fc.tuple(INPUT, fc.integer({ min: 0, max: 5_000 })
 });
 const EVENT_SET = fc.subarray([...EVENT_NAMES]).map((names) => names.join(","));
 
-function running(env: Record<string, string> = {}): AdapterState {
-  return step(initialState(parseConfig(env).config), START, 0).state;
-}
+const running = (env: Record<string, string> = {}): AdapterState => runningAt(env, 0);
 
 Deno.test("parseNotifyMessage() never throws and accounts for every datagram", () => {
   fc.assert(
