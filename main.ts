@@ -35,7 +35,11 @@ async function loadConfig(): Promise<{ loaded: LoadedConfig; socketPath: SocketP
   } catch (error) {
     // A parent the permissions do not let the adapter read is outside the allowed directories.
     if (error instanceof Deno.errors.NotCapable) {
-      return await fail(socketPathProblem(address.text, address.bindPath) ?? errorText(error), 2, field);
+      return await fail(
+        socketPathProblem(address.text, address.bindPath) ?? errorText(error),
+        2,
+        field,
+      );
     }
     return await fail(
       `Cannot create the directory of NOTIFY_SOCKET ${address.text}: ${errorText(error)}`,
@@ -78,9 +82,10 @@ async function run(command: Command): Promise<void> {
       dropPermissions("run", "ffi", "sys");
       const { sendNotification } = await import("./lib/commands/notify.ts");
       try {
-        const notifySocket = Deno.env.get("NOTIFY_SOCKET");
+        const { values, notUtf8 } = readEnvironment(["NOTIFY_SOCKET"]);
         dropPermissions("env");
-        await sendNotification(command.lines, notifySocket);
+        if (notUtf8.length > 0) throw new Error("Cannot notify: NOTIFY_SOCKET is not valid UTF-8");
+        await sendNotification(command.lines, values.NOTIFY_SOCKET);
         return;
       } catch (error) {
         console.error(errorText(error));

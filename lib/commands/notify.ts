@@ -6,6 +6,7 @@
  * @module
  */
 
+import { errorText } from "../core/error_text.ts";
 import { SETTINGS, type SocketAddress } from "../core/config.ts";
 import { NOTIFY_BUFFER_MAX } from "../core/notify_message.ts";
 import { schedule } from "../shell/schedule.ts";
@@ -39,7 +40,7 @@ export function encodeNotification(lines: readonly string[]): Uint8Array {
 }
 
 function sendFailure(target: SocketAddress, error: unknown): Error {
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorText(error);
   const nobody = error instanceof Deno.errors.NotFound ||
     error instanceof Deno.errors.ConnectionRefused;
   const why = nobody ? `nothing listens there (${detail})` : detail;

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { errorText } from "../core/error_text.ts";
 import type { ProbeName } from "../core/probes.ts";
 import { SETTINGS } from "../core/config.ts";
 import { schedule } from "../shell/schedule.ts";
@@ -27,14 +28,19 @@ const WILDCARD_HOSTS: Readonly<Record<string, string>> = {
 
 /** The outcome of one probe: `ok` when the endpoint answered 200, and a one-line reason. */
 export interface ProbeResult {
+  /** Whether the endpoint answered 200. */
   readonly ok: boolean;
+  /** One line for the exec probe's output: the endpoint, then the answer or the failure. */
   readonly reason: string;
 }
 
 /** Where a probe connects, and the path it asks for. */
 export interface ProbeTarget {
+  /** The address to connect to: an IP literal, loopback for a wildcard listen address. */
   readonly hostname: string;
+  /** The adapter's HTTP port, from `ADAPTER_PORT`. */
   readonly port: number;
+  /** The endpoint's path: `/healthz`, `/livez` or `/readyz`. */
   readonly path: string;
   /** `127.0.0.1:8089` or `[::1]:8089`, for messages and the Host header. */
   readonly authority: string;
@@ -108,7 +114,7 @@ function oneLine(text: string, max = 200): string {
 
 // "Connection refused (os error 111)" says it all without the errno.
 function describe(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   return oneLine(message.replace(/ \(os error \d+\)$/, ""));
 }
 

@@ -15,6 +15,7 @@ import { formatJsonLine } from "../core/json_line.ts";
 
 /** Where records go: the stderr writer, or a test's fake. */
 export interface LineSink {
+  /** Queues `text`, which holds `lines` complete lines (1 by default). */
   write(text: string, lines?: number): void;
 }
 
@@ -54,7 +55,4 @@ export function createLogger(sink: LineSink, wallClock: () => number = Date.now)
   };
 }
 
-/** Describes a caught value in one line for a log record's `error` field. */
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+export { errorText } from "../core/error_text.ts";

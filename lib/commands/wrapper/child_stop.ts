@@ -16,6 +16,7 @@ export const CHILD_STOP_GRACE_MS = 1_000;
 
 /** The child as the wrapper sees it. */
 export interface ChildHandle {
+  /** The child's process ID. */
   readonly pid: number;
   /** Sends a signal; false when the child is already gone. */
   kill(signal: SignalName): boolean;

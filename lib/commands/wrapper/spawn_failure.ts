@@ -5,9 +5,12 @@
  * @module
  */
 
+import { errorText } from "../../core/error_text.ts";
 /** The adapter's exit status for a command that never started, and the message it reports. */
 export interface SpawnFailure {
+  /** 127 when the command is not found, 126 when it cannot be executed, as a shell reports. */
   readonly exitStatus: 126 | 127;
+  /** The error message, naming the command and why it did not start. */
   readonly message: string;
 }
 
@@ -26,7 +29,7 @@ export function spawnFailure(command: string, error: unknown): SpawnFailure {
   // A bare name is looked up in PATH: say so, since that is where to look next.
   const where = failure?.exitStatus === 127 && !command.includes("/") ? " in PATH" : "";
   const what = failure === undefined ? "cannot be executed" : failure.what + where;
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorText(error);
   return {
     exitStatus: failure?.exitStatus ?? 126,
     message: `Cannot start COMMAND ${JSON.stringify(command)}: ${what} (${detail})`,
