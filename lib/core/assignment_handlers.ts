@@ -14,7 +14,8 @@ import { extendTimeout } from "./extend_timeout.ts";
 import { completeStartup } from "./start_timer.ts";
 import { disarmWatchdog, watchdogOnReady, watchdogPing, watchdogUsec } from "./watchdog.ts";
 
-type Handler<K extends WellKnownKey> = (draft: Draft, value: AssignmentValues[K]) => void;
+/** What one well-known key does: applies its value to the step's working copy. */
+export type Handler<K extends WellKnownKey> = (draft: Draft, value: AssignmentValues[K]) => void;
 
 /** The rows, in the order they are applied. */
 export const HANDLERS: { readonly [K in WellKnownKey]?: Handler<K> } = Object.freeze({
@@ -58,17 +59,58 @@ const ORDER: ReadonlyMap<string, number> = new Map(
   Object.keys(HANDLERS).map((key, index) => [key, index]),
 );
 
-/** Tells whether a line's key has a row, that is, whether applying it does anything. */
+/**
+ * Tells whether a line's key has a row, that is, whether applying it does anything.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { hasHandler } from "./assignment_handlers.ts";
+ *
+ * assert.equal(hasHandler({ key: "READY", value: true, line: "READY=1" }), true);
+ * assert.equal(hasHandler({ key: "FDSTORE", value: true, line: "FDSTORE=1" }), false);
+ * ```
+ */
 export function hasHandler(line: WellKnownLine): boolean {
   return ORDER.has(line.key);
 }
 
-/** Orders lines as systemd applies them. */
+/**
+ * Orders lines as systemd applies them.
+ *
+ * @example STOPPING=1 goes last
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { byHandlerOrder } from "./assignment_handlers.ts";
+ * import type { WellKnownLine } from "./assignments.ts";
+ *
+ * const lines: WellKnownLine[] = [
+ *   { key: "STOPPING", value: true, line: "STOPPING=1" },
+ *   { key: "WATCHDOG", value: "1", line: "WATCHDOG=1" },
+ * ];
+ * assert.deepEqual(lines.sort(byHandlerOrder).map(({ key }) => key), ["WATCHDOG", "STOPPING"]);
+ * ```
+ */
 export function byHandlerOrder(a: WellKnownLine, b: WellKnownLine): number {
   return (ORDER.get(a.key) ?? 0) - (ORDER.get(b.key) ?? 0);
 }
 
-/** Applies one line's row. */
+/**
+ * Applies one line's row.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { applyLine } from "./assignment_handlers.ts";
+ * import { parseConfig } from "./config.ts";
+ * import { draftOf } from "./draft.ts";
+ * import { initialState } from "./state.ts";
+ *
+ * const draft = draftOf(initialState(parseConfig({}).config), 0);
+ * applyLine(draft, { key: "STATUS", value: "Loading", line: "STATUS=Loading" });
+ * assert.equal(draft.statusText, "Loading");
+ * ```
+ */
 export function applyLine<K extends WellKnownKey>(draft: Draft, line: WellKnownLine<K>): void {
   const handler: Handler<K> | undefined = HANDLERS[line.key];
   handler?.(draft, line.value);

@@ -18,15 +18,17 @@ const U64_MAX = 18446744073709551615n;
  * An unsigned 64-bit decimal (systemd's safe_atou64 without sign or blanks); ∞ for
  * USEC_INFINITY.
  *
- * @example
+ * @example Microseconds, and USEC_INFINITY
  * ```ts
+ * import assert from "node:assert/strict";
  * import { u64 } from "./assignments.ts";
- * u64("5000000"); // 5000000
- * u64("18446744073709551615"); // Infinity
- * u64("-1"); // undefined
+ *
+ * assert.equal(u64("5000000"), 5_000_000);
+ * assert.equal(u64("18446744073709551615"), Infinity);
+ * assert.equal(u64("-1"), undefined);
  * ```
  */
-export const u64: ValueParser<number> = (value) => {
+export const u64: ValueParser<number> = (value): number | undefined => {
   if (!/^\d{1,20}$/.test(value)) return undefined;
   if (value.length < 16) return Number(value);
   if (BigInt(value) > U64_MAX) return undefined;
@@ -68,27 +70,49 @@ const fdName: ValueParser<string> = (value) =>
 
 /** The parsed value of each well-known key: `true` for flags, numbers, texts. */
 export interface AssignmentValues {
+  /** `READY=1`: the service has finished starting up. */
   readonly READY: true;
+  /** `RELOADING=1`: the service is reloading its configuration. */
   readonly RELOADING: true;
+  /** `STOPPING=1`: the service is beginning its shutdown. */
   readonly STOPPING: true;
+  /** `ERRNO=`: the errno-style error the service failed with, by number or name. */
   readonly ERRNO: number;
+  /** `BUSERROR=`: the D-Bus error name the service failed with; empty clears it. */
   readonly BUSERROR: string;
+  /** `VARLINKERROR=`: the Varlink error name the service failed with. */
   readonly VARLINKERROR: string;
+  /** `WATCHDOG=1` keeps the watchdog from expiring; `WATCHDOG=trigger` fails it at once. */
   readonly WATCHDOG: "1" | "trigger";
+  /** `WATCHDOG_USEC=`: the service's new watchdog timeout, in microseconds. */
   readonly WATCHDOG_USEC: number;
+  /** `EXTEND_TIMEOUT_USEC=`: the service needs this many more microseconds. */
   readonly EXTEND_TIMEOUT_USEC: number;
+  /** `STATUS=`: a free-form status text for humans; empty clears it. */
   readonly STATUS: string;
+  /** `MAINPID=`: the process ID of the service's main process. */
   readonly MAINPID: number;
+  /** `MAINPIDFDID=`: the inode number of the main process's pidfd. */
   readonly MAINPIDFDID: number;
+  /** `MAINPIDFD=1`: the main process's pidfd comes with the message. */
   readonly MAINPIDFD: true;
+  /** `EXIT_STATUS=`: the exit status the service ends with. */
   readonly EXIT_STATUS: number;
+  /** `MONOTONIC_USEC=`: the CLOCK_MONOTONIC time of a `RELOADING=1`, in microseconds. */
   readonly MONOTONIC_USEC: number;
+  /** `NOTIFYACCESS=`: a new `NotifyAccess=` setting: none, all, main or exec. */
   readonly NOTIFYACCESS: string;
+  /** `FDSTORE=1`: keep the file descriptors that come with the message in the store. */
   readonly FDSTORE: true;
+  /** `FDSTOREREMOVE=1`: remove the stored file descriptors named by `FDNAME=`. */
   readonly FDSTOREREMOVE: true;
+  /** `FDNAME=`: the name of the file descriptors stored or removed. */
   readonly FDNAME: string;
+  /** `FDPOLL=0`: do not watch the stored file descriptors for errors and hangups. */
   readonly FDPOLL: true;
+  /** `RESTART_RESET=1`: reset the unit's automatic restart counter. */
   readonly RESTART_RESET: true;
+  /** `BARRIER=1`: a synchronisation point, sent alone. */
   readonly BARRIER: true;
 }
 
@@ -135,20 +159,45 @@ export type WellKnownLine<K extends WellKnownKey = WellKnownKey> = {
 
 /** An accepted `X_*` line: free-form, echoed and counted, no effect (sd_notify(3)). */
 export interface ExtensionLine {
+  /** The key, `X_` and a name of the service's choosing. */
   readonly key: `X_${string}`;
+  /** The value, as received. */
   readonly value: string;
+  /** The line exactly as received (`KEY=VALUE`), which is also its re-serialised form. */
   readonly line: string;
 }
 
 /** A line that was accepted: it is echoed and, for a well-known key, applied. */
 export type AcceptedLine = WellKnownLine | ExtensionLine;
 
-/** Tells whether `key` is one of sd_notify(3)'s well-known keys. */
+/**
+ * Tells whether `key` is one of sd_notify(3)'s well-known keys.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isWellKnownKey } from "./assignments.ts";
+ *
+ * assert.equal(isWellKnownKey("WATCHDOG_USEC"), true);
+ * assert.equal(isWellKnownKey("X_APP"), false);
+ * ```
+ */
 export function isWellKnownKey(key: string): key is WellKnownKey {
   return Object.hasOwn(WELL_KNOWN_ASSIGNMENTS, key);
 }
 
-/** Tells whether an accepted line has a well-known key (and so may have an effect). */
+/**
+ * Tells whether an accepted line has a well-known key (and so may have an effect).
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isWellKnownLine } from "./assignments.ts";
+ *
+ * assert.equal(isWellKnownLine({ key: "READY", value: true, line: "READY=1" }), true);
+ * assert.equal(isWellKnownLine({ key: "X_APP", value: "up", line: "X_APP=up" }), false);
+ * ```
+ */
 export function isWellKnownLine(line: AcceptedLine): line is WellKnownLine {
   return isWellKnownKey(line.key);
 }
@@ -157,12 +206,18 @@ export function isWellKnownLine(line: AcceptedLine): line is WellKnownLine {
  * Reads one `KEY=VALUE` line by its key's rule: the accepted line, `"unknown_key"` for a key
  * that is neither well-known nor `X_*`, `"invalid_value"` for a value its rule refuses.
  *
- * @example
+ * @example Accepted, refused value, unknown key
  * ```ts
+ * import assert from "node:assert/strict";
  * import { acceptLine } from "./assignments.ts";
- * acceptLine("WATCHDOG_USEC", "5000000", "WATCHDOG_USEC=5000000");
- * // { key: "WATCHDOG_USEC", value: 5000000, line: "WATCHDOG_USEC=5000000" }
- * acceptLine("READY", "0", "READY=0"); // "invalid_value"
+ *
+ * assert.deepEqual(acceptLine("WATCHDOG_USEC", "5000000", "WATCHDOG_USEC=5000000"), {
+ *   key: "WATCHDOG_USEC",
+ *   value: 5_000_000,
+ *   line: "WATCHDOG_USEC=5000000",
+ * });
+ * assert.equal(acceptLine("READY", "0", "READY=0"), "invalid_value");
+ * assert.equal(acceptLine("READ", "1", "READ=1"), "unknown_key");
  * ```
  */
 export function acceptLine(

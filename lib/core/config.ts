@@ -28,18 +28,31 @@ export type { SocketAddress };
 
 /** The adapter's settings; every duration is in milliseconds, 0 meaning disabled. */
 export interface Config extends Reactions {
+  /** `NOTIFY_SOCKET`: the socket to create, a path or a Linux abstract name. */
   readonly notifySocket: SocketAddress;
+  /** `ADAPTER_PORT`: the HTTP port; 0 takes any free port. */
   readonly port: number;
+  /** `ADAPTER_ECHO`: whether every accepted line is echoed to stdout. */
   readonly echo: boolean;
+  /** `ADAPTER_LOG`: whether log records go to stderr as JSON Lines. */
   readonly log: boolean;
+  /** `ADAPTER_CHANNEL_SIZE`: how many lines may wait for each output before lines are dropped. */
   readonly channelSize: number;
+  /** `ADAPTER_INITIAL_LIVEZ`: the `/livez` value until an event changes it. */
   readonly initialLivez: boolean;
+  /** `ADAPTER_INITIAL_READYZ`: the `/readyz` value until an event changes it. */
   readonly initialReadyz: boolean;
+  /** `ADAPTER_ALLOW_MESSAGE_WATCHDOG_USEC`: whether `WATCHDOG_USEC=` is honoured. */
   readonly allowMessageWatchdogUsec: boolean;
+  /** `ADAPTER_ALLOW_MESSAGE_EXTEND_TIMEOUT_USEC`: whether `EXTEND_TIMEOUT_USEC=` is honoured. */
   readonly allowMessageExtendTimeoutUsec: boolean;
+  /** `ADAPTER_UNIT_TIMEOUT_START_SEC`: systemd's `TimeoutStartSec=`; 0 turns it off. */
   readonly timeoutStartSec: number;
+  /** `ADAPTER_UNIT_WATCHDOG_SEC`: systemd's `WatchdogSec=`; 0 turns it off. */
   readonly watchdogSec: number;
+  /** `ADAPTER_HOST`: the IP literal HTTP listens on. */
   readonly host: string;
+  /** `ADAPTER_SOCKET_MODE`: the file mode of a path socket. */
   readonly socketMode: number;
   /** Wrapper mode: the signal a child gets on a watchdog timeout; `null` sends none. */
   readonly watchdogSignal: SignalName | null;
@@ -51,13 +64,18 @@ export interface Config extends Reactions {
 
 /** One row of the configuration table: variable, default (as text), parser, meaning. */
 export interface Setting<T> {
+  /** The environment variable's name, such as `ADAPTER_PORT`. */
   readonly variable: string;
+  /** The text in effect when the variable is not set. */
   readonly default: string;
+  /** What the variable does, in the words of the README's table. */
   readonly meaning: string;
+  /** Reads the variable's text into its value, or says what was expected. */
   readonly parse: (text: string) => Parsed<T>;
 }
 
-type Settings = { readonly [K in keyof Config]: Setting<Config[K]> };
+/** The configuration table: one row for each setting of `Config`. */
+export type Settings = { readonly [K in keyof Config]: Setting<Config[K]> };
 
 /** The configuration table of behaviour §1, in the order the README lists it. */
 export const SETTINGS: Settings = Object.freeze({
@@ -209,6 +227,7 @@ export class ConfigError extends Error {
 
 /** The parsed configuration, the text each variable had (or its default), and warnings. */
 export interface LoadedConfig {
+  /** The settings, parsed and frozen. */
   readonly config: Config;
   /** Variable name → the text in effect, for the start-up log record and `/status`. */
   readonly effective: Readonly<Record<string, string>>;
@@ -243,11 +262,17 @@ function readSetting<T>(
  * variables set to bytes that are not UTF-8. Throws `ConfigError` for the first invalid
  * variable (in table order), so one clear message names it.
  *
- * @example
+ * @example A time span, and an invalid port
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseConfig } from "./config.ts";
+ *
  * const { config } = parseConfig({ ADAPTER_UNIT_WATCHDOG_SEC: "1min 30s" });
- * config.watchdogSec; // 90000
+ * assert.equal(config.watchdogSec, 90_000);
+ * assert.throws(() => parseConfig({ ADAPTER_PORT: "abc" }), {
+ *   name: "ConfigError",
+ *   message: 'Cannot parse ADAPTER_PORT "abc": expected an integer from 0 to 65535',
+ * });
  * ```
  */
 export function parseConfig(

@@ -20,7 +20,21 @@ export type Draft = { -readonly [K in keyof AdapterState]: AdapterState[K] } & {
 // Fields listed one by one, not spread: a literal of fixed shape is several times cheaper
 // than `{ ...state }` and a rest pattern, and `step` runs once per datagram.
 
-/** A working copy of `state` at monotonic time `now`. */
+/**
+ * A working copy of `state` at monotonic time `now`.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { draftOf } from "./draft.ts";
+ * import { initialState } from "./state.ts";
+ *
+ * const draft = draftOf(initialState(parseConfig({}).config), 5_000);
+ * assert.equal(draft.now, 5_000);
+ * assert.deepEqual(draft.effects, []);
+ * ```
+ */
 export function draftOf(state: AdapterState, now: number): Draft {
   return {
     config: state.config,
@@ -50,7 +64,23 @@ export function draftOf(state: AdapterState, now: number): Draft {
   };
 }
 
-/** The state a working copy ends as. */
+/**
+ * The state a working copy ends as.
+ *
+ * @example The state it came from is left as it was
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { draftOf, stateOf } from "./draft.ts";
+ * import { initialState } from "./state.ts";
+ *
+ * const state = initialState(parseConfig({}).config);
+ * const draft = draftOf(state, 0);
+ * draft.statusText = "Loading";
+ * assert.equal(stateOf(draft).statusText, "Loading");
+ * assert.equal(state.statusText, null);
+ * ```
+ */
 export function stateOf(draft: Draft): AdapterState {
   return {
     config: draft.config,
@@ -77,7 +107,23 @@ export function stateOf(draft: Draft): AdapterState {
   };
 }
 
-/** Adds a log record to the step's effects. */
+/**
+ * Adds a log record to the step's effects.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { draftOf, log } from "./draft.ts";
+ * import { initialState } from "./state.ts";
+ *
+ * const draft = draftOf(initialState(parseConfig({}).config), 0);
+ * log(draft, "info", "Timer armed", { timer: "start" });
+ * assert.deepEqual(draft.effects, [
+ *   { kind: "log", level: "info", message: "Timer armed", fields: { timer: "start" } },
+ * ]);
+ * ```
+ */
 export function log(draft: Draft, level: LogLevel, message: string, fields: LogFields): void {
   draft.effects.push({ kind: "log", level, message, fields });
 }

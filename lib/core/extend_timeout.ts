@@ -8,7 +8,24 @@
 
 import { type Draft, log } from "./draft.ts";
 
-/** Pushes the armed deadlines out to at least now + `usec`. */
+/**
+ * Pushes the armed deadlines out to at least now + `usec`.
+ *
+ * @example Never earlier
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { draftOf } from "./draft.ts";
+ * import { extendTimeout } from "./extend_timeout.ts";
+ * import { initialState } from "./state.ts";
+ *
+ * const draft = draftOf({ ...initialState(parseConfig({}).config), startDeadline: 90_000 }, 0);
+ * extendTimeout(draft, 120_000_000);
+ * assert.equal(draft.startDeadline, 120_000);
+ * extendTimeout(draft, 1_000_000);
+ * assert.equal(draft.startDeadline, 120_000);
+ * ```
+ */
 export function extendTimeout(draft: Draft, usec: number): void {
   if (!draft.config.allowMessageExtendTimeoutUsec) {
     log(draft, "info", "Assignment ignored by configuration", {

@@ -91,7 +91,8 @@ function statusBody(state: AdapterState, clock: Clock, dropped: DroppedLines) {
   };
 }
 
-type Route = (state: AdapterState, clock: Clock, dropped: DroppedLines) => Response;
+/** Answers one path from the state, the clocks and the output lines dropped so far. */
+export type Route = (state: AdapterState, clock: Clock, dropped: DroppedLines) => Response;
 
 const probe = (name: "healthz" | "livez" | "readyz"): Route => (state, clock) =>
   json(probeBody(state, clock), state[name] ? 200 : 503);
@@ -116,6 +117,22 @@ function withoutBody(response: Response): Response {
  * Answers one request from the adapter's state: 200/503 for the probes, `/status`,
  * `/metrics`, 404 for other paths, 405 with `Allow` for other methods; HEAD as GET without a
  * body. `dropped` counts the output lines dropped so far (behaviour §6).
+ *
+ * @example A probe before start-up, an unknown path, another method
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { handleRequest } from "./http_handler.ts";
+ * import { initialState } from "./state.ts";
+ *
+ * const state = initialState(parseConfig({}).config);
+ * const clock = { wall: 0, monotonic: 0 };
+ * assert.equal(handleRequest(new Request("http://pod/healthz"), state, clock).status, 503);
+ * assert.equal(handleRequest(new Request("http://pod/nope"), state, clock).status, 404);
+ * const post = handleRequest(new Request("http://pod/livez", { method: "POST" }), state, clock);
+ * assert.equal(post.status, 405);
+ * assert.equal(post.headers.get("allow"), "GET, HEAD");
+ * ```
  */
 export function handleRequest(
   request: Request,

@@ -24,11 +24,16 @@ function timestamp(wallMs: number): string {
  * One record as one JSON line ending in `\n` (a field named like one of the first three
  * replaces it, as a spread would).
  *
- * @example
+ * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatJsonLine } from "./json_line.ts";
- * formatJsonLine(0, "info", "Event", { event: "ready" });
- * // '{"timestamp":"1970-01-01T00:00:00.000+00:00","level":"info","message":"Event","event":"ready"}\n'
+ *
+ * assert.equal(
+ *   formatJsonLine(0, "info", "Event", { event: "ready" }),
+ *   '{"timestamp":"1970-01-01T00:00:00.000+00:00","level":"info","message":"Event",' +
+ *     '"event":"ready"}\n',
+ * );
  * ```
  */
 export function formatJsonLine(

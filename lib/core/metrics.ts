@@ -18,20 +18,29 @@ export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
 /** Output lines dropped so far because an output did not keep up (behaviour §6). */
 export interface DroppedLines {
+  /** Echo lines dropped on stdout. */
   readonly stdout: number;
+  /** Log records dropped on stderr. */
   readonly stderr: number;
 }
 
 /** No line dropped. */
 export const NO_DROPPED_LINES: DroppedLines = Object.freeze({ stdout: 0, stderr: 0 });
 
-type Labels = Readonly<Record<string, string>>;
-type Sample = readonly [labels: Labels, value: number];
+/** A sample's labels, by name: `{ key: "READY" }`. */
+export type Labels = Readonly<Record<string, string>>;
+/** One sample of a family: its labels and its value. */
+export type Sample = readonly [labels: Labels, value: number];
 
-interface Family {
+/** One metric family: its name after the prefix, type, help text and samples. */
+export interface Family {
+  /** The name after `sd_notify_adapter_`, such as `datagrams_total`. */
   readonly name: string;
+  /** The Prometheus metric type. */
   readonly type: "counter" | "gauge";
+  /** The `# HELP` text. */
   readonly help: string;
+  /** The samples, read from the state at scrape time. */
   readonly samples: (state: AdapterState, now: number, dropped: DroppedLines) => readonly Sample[];
 }
 
@@ -133,6 +142,18 @@ function formatLabels(labels: Labels): string {
 /**
  * The Prometheus text exposition of `state` at monotonic time `now` (milliseconds), with the
  * output lines `dropped` so far.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { renderMetrics } from "./metrics.ts";
+ * import { initialState } from "./state.ts";
+ *
+ * const text = renderMetrics(initialState(parseConfig({}).config), 0);
+ * assert.ok(text.includes("# TYPE sd_notify_adapter_datagrams_total counter\n"));
+ * assert.ok(text.includes("sd_notify_adapter_datagrams_total 0\n"));
+ * ```
  */
 export function renderMetrics(
   state: AdapterState,

@@ -25,13 +25,17 @@ export type RejectionReason =
 
 /** Input that was rejected, with a short, printable excerpt of it for the log. */
 export interface Rejection {
+  /** Why it was rejected. */
   readonly reason: RejectionReason;
+  /** The start of the rejected datagram or line, cut at 64 characters with an ellipsis. */
   readonly excerpt: string;
 }
 
 /** What one datagram holds: accepted lines in arrival order, and what was rejected. */
 export interface NotifyMessage {
+  /** The accepted lines, in arrival order. */
   readonly accepted: readonly AcceptedLine[];
+  /** The whole datagram's rejection, or each rejected line's. */
   readonly rejected: readonly Rejection[];
 }
 
@@ -43,7 +47,18 @@ const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
 const lenientDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
 const NOTHING: readonly never[] = Object.freeze([]);
 
-/** Cuts text to a short excerpt for a log record. */
+/**
+ * Cuts text to a short excerpt for a log record.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { excerptOf } from "./notify_message.ts";
+ *
+ * assert.equal(excerptOf("STATUS=up"), "STATUS=up");
+ * assert.equal(excerptOf("x".repeat(100)), `${"x".repeat(64)}…`);
+ * ```
+ */
 export function excerptOf(text: string): string {
   return text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text;
 }
@@ -102,10 +117,18 @@ function splitLines(bytes: Uint8Array): (string | InvalidLine)[] {
  * Parses one datagram: size and NUL rules, line splitting (`\n` or `\r`, empty lines
  * skipped, nothing trimmed), `KEY=VALUE`, first key wins, value rules, `BARRIER=1` alone.
  *
- * @example
+ * @example Two lines, both accepted
  * ```ts
- * parseNotifyMessage(new TextEncoder().encode("READY=1\nSTATUS=up"));
- * // { accepted: [{ key: "READY", value: true, line: "READY=1" }, …], rejected: [] }
+ * import assert from "node:assert/strict";
+ * import { parseNotifyMessage } from "./notify_message.ts";
+ *
+ * assert.deepEqual(parseNotifyMessage(new TextEncoder().encode("READY=1\nSTATUS=up")), {
+ *   accepted: [
+ *     { key: "READY", value: true, line: "READY=1" },
+ *     { key: "STATUS", value: "up", line: "STATUS=up" },
+ *   ],
+ *   rejected: [],
+ * });
  * ```
  */
 export function parseNotifyMessage(datagram: Uint8Array): NotifyMessage {
@@ -164,10 +187,14 @@ const MEMO_MAX = 256;
  * `WATCHDOG=1` loop sends the same bytes again and again, and parsing is pure, so equal bytes
  * get the same (frozen, never mutated) result without being parsed again.
  *
- * @example
+ * @example Equal bytes, the same result
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { memoizedParser } from "./notify_message.ts";
+ *
  * const parse = memoizedParser();
- * parse(bytes) === parse(bytes.slice()); // true
+ * const bytes = new TextEncoder().encode("WATCHDOG=1");
+ * assert.equal(parse(bytes), parse(bytes.slice()));
  * ```
  */
 export function memoizedParser(): (datagram: Uint8Array) => NotifyMessage {

@@ -25,7 +25,23 @@ const EVENT_FIELDS: ReadonlyMap<EventName, Readonly<{ event: EventName }>> = new
   EVENT_NAMES.map((event) => [event, Object.freeze({ event })]),
 );
 
-/** Starts shutdown: no more timers, healthz false at the end of the step, the shell told. */
+/**
+ * Starts shutdown: no more timers, healthz false at the end of the step, the shell told.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { draftOf } from "./draft.ts";
+ * import { beginShutdown } from "./probe_state.ts";
+ * import { initialState } from "./state.ts";
+ *
+ * const draft = draftOf(initialState(parseConfig({}).config), 0);
+ * beginShutdown(draft, "SIGTERM", 0);
+ * assert.equal(draft.phase, "stopping");
+ * assert.deepEqual(draft.effects.at(-1), { kind: "shutdown", exitStatus: 0, reason: "SIGTERM" });
+ * ```
+ */
 export function beginShutdown(draft: Draft, reason: string, exitStatus: number): void {
   draft.phase = "stopping";
   draft.startDeadline = null;
@@ -37,14 +53,49 @@ export function beginShutdown(draft: Draft, reason: string, exitStatus: number):
   draft.effects.push({ kind: "shutdown", exitStatus, reason });
 }
 
-/** Sets a probe and logs the change, if it is one. */
+/**
+ * Sets a probe and logs the change, if it is one.
+ *
+ * @example Only a change is logged
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { draftOf } from "./draft.ts";
+ * import { setProbe } from "./probe_state.ts";
+ * import { initialState } from "./state.ts";
+ *
+ * const draft = draftOf(initialState(parseConfig({}).config), 0);
+ * setProbe(draft, "readyz", true);
+ * setProbe(draft, "readyz", true);
+ * assert.equal(draft.readyz, true);
+ * assert.equal(draft.effects.length, 1);
+ * ```
+ */
 export function setProbe(draft: Draft, probe: "livez" | "readyz", value: boolean): void {
   if (draft[probe] === value) return;
   log(draft, "info", "Probe state changed", { probe, from: draft[probe], to: value });
   draft[probe] = value;
 }
 
-/** Logs and counts the step's events, moves the probes, and shuts down if asked to. */
+/**
+ * Logs and counts the step's events, moves the probes, and shuts down if asked to.
+ *
+ * @example READY=1 with the default reaction lists
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { draftOf } from "./draft.ts";
+ * import { applyEvents } from "./probe_state.ts";
+ * import { initialState } from "./state.ts";
+ *
+ * const draft = draftOf(initialState(parseConfig({}).config), 0);
+ * draft.events.push("ready");
+ * applyEvents(draft);
+ * assert.equal(draft.livez, true);
+ * assert.equal(draft.readyz, true);
+ * assert.equal(draft.counters.events.ready, 1);
+ * ```
+ */
 export function applyEvents(draft: Draft): void {
   const { events, config } = draft;
   if (events.length === 0) return;
@@ -63,7 +114,24 @@ export function applyEvents(draft: Draft): void {
   }
 }
 
-/** Wrapper mode: with the service gone it is neither live nor ready. */
+/**
+ * Wrapper mode: with the service gone it is neither live nor ready.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { draftOf } from "./draft.ts";
+ * import { serviceGone } from "./probe_state.ts";
+ * import { initialState } from "./state.ts";
+ *
+ * const state = initialState(parseConfig({}).config);
+ * const draft = draftOf({ ...state, livez: true, readyz: true }, 0);
+ * serviceGone(draft);
+ * assert.equal(draft.livez, false);
+ * assert.equal(draft.readyz, false);
+ * ```
+ */
 export function serviceGone(draft: Draft): void {
   for (const probe of PROBES) setProbe(draft, probe, false);
 }

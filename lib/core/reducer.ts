@@ -23,7 +23,9 @@ export { type AdapterState, initialState, type Input, nextDeadline } from "./sta
 
 /** The new state and what the shell must do. */
 export interface Step {
+  /** The state after the input. */
   readonly state: AdapterState;
+  /** What the shell must do, in order. */
   readonly effects: readonly Effect[];
 }
 
@@ -59,14 +61,18 @@ function expire(draft: Draft) {
 /**
  * Applies one input at monotonic time `now` (milliseconds).
  *
- * @example
+ * @example No READY=1 before the start timeout
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseConfig } from "./config.ts";
  * import { initialState, step } from "./reducer.ts";
- * const { config } = parseConfig({ ADAPTER_UNIT_WATCHDOG_SEC: "1s" });
+ *
+ * const { config } = parseConfig({ ADAPTER_INITIAL_LIVEZ: "true" });
  * const started = step(initialState(config), { kind: "started", socket: "@s", address: "" }, 0);
+ * assert.deepEqual(started.effects.at(-1), { kind: "armTimer", at: 90_000 });
  * const expired = step(started.state, { kind: "tick" }, 90_000);
- * expired.state.livez; // false: start_timeout
+ * assert.equal(expired.state.lastFailure?.event, "start_timeout");
+ * assert.equal(expired.state.livez, false);
  * ```
  */
 export function step(state: AdapterState, input: Input, now: number): Step {

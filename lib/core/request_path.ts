@@ -11,11 +11,13 @@
  * is the Host header's text, which may hold anything (`evil/x`, `a b`, `[::1`), so the target
  * is what follows exactly that text, and not what a URL parser would make of the whole.
  *
- * @example
+ * @example Whatever the Host header holds
  * ```ts
+ * import assert from "node:assert/strict";
  * import { requestPath } from "./request_path.ts";
- * requestPath("http://evil/x/healthz?probe=1", "evil/x"); // "/healthz"
- * requestPath("http://a b/livez", "a b"); // "/livez"
+ *
+ * assert.equal(requestPath("http://evil/x/healthz?probe=1", "evil/x"), "/healthz");
+ * assert.equal(requestPath("http://a b/livez", "a b"), "/livez");
  * ```
  */
 export function requestPath(url: string, host: string | null): string {

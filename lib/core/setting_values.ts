@@ -24,7 +24,18 @@ const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = {
   off: false,
 };
 
-/** `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`, in any case. */
+/**
+ * `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`, in any case.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { boolean } from "./setting_values.ts";
+ *
+ * assert.deepEqual(boolean("Yes"), { value: true });
+ * assert.deepEqual(boolean("2"), { expected: "a boolean (true/false, 1/0, yes/no, on/off)" });
+ * ```
+ */
 export function boolean(text: string): Parsed<boolean> {
   const value = BOOLEAN_WORDS[text.toLowerCase()];
   return value === undefined
@@ -32,7 +43,19 @@ export function boolean(text: string): Parsed<boolean> {
     : { value };
 }
 
-/** Decimal digits only, from `min` to `max`. */
+/**
+ * Decimal digits only, from `min` to `max`.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { integer } from "./setting_values.ts";
+ *
+ * const channelSize = integer(1, 1_000_000);
+ * assert.deepEqual(channelSize("32"), { value: 32 });
+ * assert.deepEqual(channelSize("0"), { expected: "an integer from 1 to 1000000" });
+ * ```
+ */
 export function integer(min: number, max: number): (text: string) => Parsed<number> {
   return (text) => {
     const value = /^\d+$/.test(text) ? Number(text) : NaN;
@@ -45,7 +68,19 @@ export function integer(min: number, max: number): (text: string) => Parsed<numb
 // A Kubernetes service link for a Service named "adapter" sets ADAPTER_PORT=tcp://IP:PORT.
 const SERVICE_LINK = /^tcp:\/\/[^/]+:\d+$/;
 
-/** A TCP port, with a message that names Kubernetes' service links when it sees one. */
+/**
+ * A TCP port, with a message that names Kubernetes' service links when it sees one.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { port } from "./setting_values.ts";
+ *
+ * assert.deepEqual(port("8089"), { value: 8089 });
+ * const link = port("tcp://10.0.0.1:8089");
+ * assert.ok("expected" in link && link.expected.includes("enableServiceLinks: false"));
+ * ```
+ */
 export function port(text: string): Parsed<number> {
   const parsed = integer(0, 65535)(text);
   if ("value" in parsed || !SERVICE_LINK.test(text)) return parsed;
@@ -56,7 +91,18 @@ export function port(text: string): Parsed<number> {
   };
 }
 
-/** Comma-separated event names; blanks around names ignored; empty text = empty list. */
+/**
+ * Comma-separated event names; blanks around names ignored; empty text = empty list.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { eventList } from "./setting_values.ts";
+ *
+ * assert.deepEqual(eventList("ready, watchdog"), { value: new Set(["ready", "watchdog"]) });
+ * assert.deepEqual(eventList(""), { value: new Set() });
+ * ```
+ */
 export function eventList(text: string): Parsed<ReadonlySet<EventName>> {
   const names = text.split(",").map((name) => name.trim()).filter((name) => name !== "");
   const unknown = names.find((name) => !isEventName(name));
@@ -73,6 +119,15 @@ export function eventList(text: string): Parsed<ReadonlySet<EventName>> {
 /**
  * A systemd time span in milliseconds, whole microseconds as systemd counts them (a span that
  * rounds down to 0 µs is 0); `0` and `infinity` both give 0, which means disabled.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { duration } from "./setting_values.ts";
+ *
+ * assert.deepEqual(duration("1min 30s"), { value: 90_000 });
+ * assert.deepEqual(duration("infinity"), { value: 0 });
+ * ```
  */
 export function duration(text: string): Parsed<number> {
   const milliseconds = parseTimeSpan(text);
@@ -87,6 +142,15 @@ export function duration(text: string): Parsed<number> {
 /**
  * A systemd time span in milliseconds where `infinity` (Infinity) means never and `0` means at
  * once, as systemd reads `TimeoutAbortSec=`.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { durationOrNever } from "./setting_values.ts";
+ *
+ * assert.deepEqual(durationOrNever("infinity"), { value: Infinity });
+ * assert.deepEqual(durationOrNever("0"), { value: 0 });
+ * ```
  */
 export function durationOrNever(text: string): Parsed<number> {
   if (parseTimeSpan(text) === Infinity) return { value: Infinity };
@@ -99,13 +163,29 @@ export interface SocketAddress {
   readonly text: string;
   /** What to bind: the path, or a NUL byte followed by the abstract name. */
   readonly bindPath: string;
+  /** Whether it is a Linux abstract socket, which has no file. */
   readonly abstract: boolean;
 }
 
 // sun_path holds 108 bytes; a path needs its terminating NUL, an abstract name its leading one.
 const SUN_PATH_MAX = 107;
 
-/** An absolute path to a socket file (not a directory), or `@name`, within sun_path. */
+/**
+ * An absolute path to a socket file (not a directory), or `@name`, within sun_path.
+ *
+ * @example A path, and an abstract name
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { socketAddress } from "./setting_values.ts";
+ *
+ * assert.deepEqual(socketAddress("/run/adapter.sock"), {
+ *   value: { text: "/run/adapter.sock", bindPath: "/run/adapter.sock", abstract: false },
+ * });
+ * assert.deepEqual(socketAddress("@svc"), {
+ *   value: { text: "@svc", bindPath: "\0svc", abstract: true },
+ * });
+ * ```
+ */
 export function socketAddress(text: string): Parsed<SocketAddress> {
   const expected =
     `an absolute path to a socket file, or @name, of at most ${SUN_PATH_MAX} bytes, without NUL`;
@@ -122,7 +202,19 @@ export function socketAddress(text: string): Parsed<SocketAddress> {
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
-/** Tells whether `text` is an IPv4 literal (dotted quad) or an IPv6 literal (no zone). */
+/**
+ * Tells whether `text` is an IPv4 literal (dotted quad) or an IPv6 literal (no zone).
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isIpLiteral } from "./setting_values.ts";
+ *
+ * assert.equal(isIpLiteral("0.0.0.0"), true);
+ * assert.equal(isIpLiteral("::1"), true);
+ * assert.equal(isIpLiteral("localhost"), false);
+ * ```
+ */
 export function isIpLiteral(text: string): boolean {
   if (IPV4.test(text)) return true;
   if (!text.includes(":") || !/^[0-9A-Fa-f:.]+$/.test(text)) return false;
@@ -135,21 +227,54 @@ export function isIpLiteral(text: string): boolean {
   }
 }
 
-/** An IP address literal to listen on. */
+/**
+ * An IP address literal to listen on.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ipAddress } from "./setting_values.ts";
+ *
+ * assert.deepEqual(ipAddress("::"), { value: "::" });
+ * assert.ok("expected" in ipAddress("localhost"));
+ * ```
+ */
 export function ipAddress(text: string): Parsed<string> {
   return isIpLiteral(text)
     ? { value: text }
     : { expected: "an IP address such as :: or 0.0.0.0 (not a host name)" };
 }
 
-/** An octal file mode of the permission bits only, such as `0666`. */
+/**
+ * An octal file mode of the permission bits only, such as `0666`.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fileMode } from "./setting_values.ts";
+ *
+ * assert.deepEqual(fileMode("0660"), { value: 0o660 });
+ * assert.ok("expected" in fileMode("4755"));
+ * ```
+ */
 export function fileMode(text: string): Parsed<number> {
   return /^0?[0-7]{3}$/.test(text)
     ? { value: parseInt(text, 8) }
     : { expected: "an octal file mode such as 0666 or 0660" };
 }
 
-/** A signal name or number as systemd reads it, or `none`. */
+/**
+ * A signal name or number as systemd reads it, or `none`.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { signalOrNone } from "./setting_values.ts";
+ *
+ * assert.deepEqual(signalOrNone("6"), { value: "SIGABRT" });
+ * assert.deepEqual(signalOrNone("none"), { value: null });
+ * ```
+ */
 export function signalOrNone(text: string): Parsed<SignalName | null> {
   if (text === "none") return { value: null };
   const signal = parseSignal(text);
@@ -158,7 +283,18 @@ export function signalOrNone(text: string): Parsed<SignalName | null> {
     : { value: signal };
 }
 
-/** An absolute file path, or the empty text for "off". */
+/**
+ * An absolute file path, or the empty text for "off".
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pathOrOff } from "./setting_values.ts";
+ *
+ * assert.deepEqual(pathOrOff("/dev/termination-log"), { value: "/dev/termination-log" });
+ * assert.deepEqual(pathOrOff(""), { value: null });
+ * ```
+ */
 export function pathOrOff(text: string): Parsed<string | null> {
   if (text === "") return { value: null };
   return text.startsWith("/") && !text.endsWith("/") && !text.includes("\0")

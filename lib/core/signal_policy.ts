@@ -67,7 +67,19 @@ const WRAPPER: Readonly<Partial<Record<SignalName, SignalAction>>> = {
   SIGXFSZ: "quiet",
 };
 
-/** The action for `signal` in the sidecar or in wrapper mode. */
+/**
+ * The action for `signal` in the sidecar or in wrapper mode.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { signalAction } from "./signal_policy.ts";
+ *
+ * assert.equal(signalAction("SIGTERM", "sidecar"), "stop");
+ * assert.equal(signalAction("SIGTERM", "wrapper"), "forward");
+ * assert.equal(signalAction("SIGHUP", "sidecar"), "ignore");
+ * ```
+ */
 export function signalAction(signal: SignalName, mode: "sidecar" | "wrapper"): SignalAction {
   return (mode === "sidecar" ? SIDECAR : WRAPPER)[signal] ?? "ignore";
 }

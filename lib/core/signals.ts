@@ -45,7 +45,18 @@ export const SIGNAL_NUMBERS: Readonly<Partial<Record<SignalName, number>>> = Obj
   SIGSYS: 31,
 });
 
-/** Tells whether `name` is a signal name the adapter knows. */
+/**
+ * Tells whether `name` is a signal name the adapter knows.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isSignalName } from "./signals.ts";
+ *
+ * assert.equal(isSignalName("SIGTERM"), true);
+ * assert.equal(isSignalName("TERM"), false);
+ * ```
+ */
 export function isSignalName(name: string): name is SignalName {
   return Object.hasOwn(SIGNAL_NUMBERS, name);
 }
@@ -54,12 +65,14 @@ export function isSignalName(name: string): name is SignalName {
  * Reads a signal as systemd's `WatchdogSignal=` does: a name with or without `SIG`, or its
  * number; `undefined` when it is none of them.
  *
- * @example
+ * @example Name, short name or number
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseSignal } from "./signals.ts";
- * parseSignal("ABRT"); // "SIGABRT"
- * parseSignal("9"); // "SIGKILL"
- * parseSignal("SIGNOPE"); // undefined
+ *
+ * assert.equal(parseSignal("ABRT"), "SIGABRT");
+ * assert.equal(parseSignal("9"), "SIGKILL");
+ * assert.equal(parseSignal("SIGNOPE"), undefined);
  * ```
  */
 export function parseSignal(text: string): SignalName | undefined {
@@ -72,7 +85,17 @@ export function parseSignal(text: string): SignalName | undefined {
   );
 }
 
-/** The exit status a shell reports for a process ended by `signal`: 128 + its number. */
+/**
+ * The exit status a shell reports for a process ended by `signal`: 128 + its number.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { signalExitStatus } from "./signals.ts";
+ *
+ * assert.equal(signalExitStatus("SIGKILL"), 137);
+ * ```
+ */
 export function signalExitStatus(signal: SignalName): number | undefined {
   const number = SIGNAL_NUMBERS[signal];
   return number === undefined ? undefined : 128 + number;

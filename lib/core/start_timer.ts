@@ -8,7 +8,22 @@
 
 import { type Draft, log } from "./draft.ts";
 
-/** Arms the start timer from now, unless `ADAPTER_UNIT_TIMEOUT_START_SEC` turns it off. */
+/**
+ * Arms the start timer from now, unless `ADAPTER_UNIT_TIMEOUT_START_SEC` turns it off.
+ *
+ * @example The default start timeout, 90 s
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { draftOf } from "./draft.ts";
+ * import { armStartTimer } from "./start_timer.ts";
+ * import { initialState } from "./state.ts";
+ *
+ * const draft = draftOf(initialState(parseConfig({}).config), 1_000);
+ * armStartTimer(draft);
+ * assert.equal(draft.startDeadline, 91_000);
+ * ```
+ */
 export function armStartTimer(draft: Draft): void {
   const timeoutMs = draft.config.timeoutStartSec;
   if (timeoutMs === 0) return;
@@ -16,7 +31,23 @@ export function armStartTimer(draft: Draft): void {
   log(draft, "info", "Timer armed", { timer: "start", timeoutMs });
 }
 
-/** The first `READY=1`: start-up is complete, and the start timer is done for good. */
+/**
+ * The first `READY=1`: start-up is complete, and the start timer is done for good.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { draftOf } from "./draft.ts";
+ * import { completeStartup } from "./start_timer.ts";
+ * import { initialState } from "./state.ts";
+ *
+ * const draft = draftOf({ ...initialState(parseConfig({}).config), startDeadline: 90_000 }, 0);
+ * completeStartup(draft);
+ * assert.equal(draft.readySeen, true);
+ * assert.equal(draft.startDeadline, null);
+ * ```
+ */
 export function completeStartup(draft: Draft): void {
   if (draft.readySeen) return;
   draft.readySeen = true;
@@ -25,7 +56,24 @@ export function completeStartup(draft: Draft): void {
   log(draft, "info", "Timer stopped", { timer: "start", cause: "READY=1" });
 }
 
-/** Fires `start_timeout` if the start deadline has passed. */
+/**
+ * Fires `start_timeout` if the start deadline has passed.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { draftOf } from "./draft.ts";
+ * import { expireStartTimer } from "./start_timer.ts";
+ * import { initialState } from "./state.ts";
+ *
+ * const state = { ...initialState(parseConfig({}).config), startDeadline: 90_000 };
+ * const draft = draftOf(state, 90_000);
+ * expireStartTimer(draft);
+ * assert.deepEqual(draft.events, ["start_timeout"]);
+ * assert.equal(draft.startDeadline, null);
+ * ```
+ */
 export function expireStartTimer(draft: Draft): void {
   if (draft.startDeadline === null || draft.now < draft.startDeadline) return;
   draft.lastFailure = {

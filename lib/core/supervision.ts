@@ -10,7 +10,30 @@
 
 import { type Draft, log } from "./draft.ts";
 
-/** Sends the watchdog signal when this step judged a watchdog failure of a running child. */
+/**
+ * Sends the watchdog signal when this step judged a watchdog failure of a running child.
+ *
+ * @example SIGABRT, then SIGKILL after the default 90 s
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { draftOf } from "./draft.ts";
+ * import { initialState } from "./state.ts";
+ * import { superviseChild } from "./supervision.ts";
+ *
+ * const state = { ...initialState(parseConfig({}).config), child: { pid: 42, status: null } };
+ * const draft = draftOf(state, 30_000);
+ * draft.lastFailure = { event: "watchdog_timeout", at: 30_000, timeoutMs: 10_000 };
+ * draft.events.push("watchdog_timeout");
+ * superviseChild(draft);
+ * assert.deepEqual(draft.effects.at(-1), {
+ *   kind: "signalChild",
+ *   signal: "SIGABRT",
+ *   reason: "watchdog_timeout",
+ * });
+ * assert.equal(draft.abort?.killDeadline, 120_000);
+ * ```
+ */
 export function superviseChild(draft: Draft): void {
   const { child, abort, lastFailure, config, events } = draft;
   if (child === null || child.status !== null || abort !== null || lastFailure === null) return;
@@ -25,7 +48,34 @@ export function superviseChild(draft: Draft): void {
   draft.effects.push({ kind: "signalChild", signal, reason });
 }
 
-/** SIGKILL once the abort timeout has passed and the child is still there. */
+/**
+ * SIGKILL once the abort timeout has passed and the child is still there.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { draftOf } from "./draft.ts";
+ * import { initialState } from "./state.ts";
+ * import { expireAbort } from "./supervision.ts";
+ *
+ * const draft = draftOf({
+ *   ...initialState(parseConfig({}).config),
+ *   child: { pid: 42, status: null },
+ *   abort: {
+ *     signal: "SIGABRT",
+ *     cause: { event: "watchdog_trigger", at: 0, timeoutMs: 0 },
+ *     killDeadline: 90_000,
+ *   },
+ * }, 90_000);
+ * expireAbort(draft);
+ * assert.deepEqual(draft.effects.at(-1), {
+ *   kind: "signalChild",
+ *   signal: "SIGKILL",
+ *   reason: "no exit within ADAPTER_TIMEOUT_ABORT_SEC after SIGABRT",
+ * });
+ * ```
+ */
 export function expireAbort(draft: Draft): void {
   const { abort, child } = draft;
   if (abort === null || abort.killDeadline === null || draft.now < abort.killDeadline) return;

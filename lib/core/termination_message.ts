@@ -71,14 +71,18 @@ function fitBytes(text: string, max: number): string {
  * started): what ended the service, an earlier failure, then the service's last `STATUS=`,
  * `ERRNO=`, `BUSERROR=` and `EXIT_STATUS=`, one per line.
  *
- * @example
+ * @example A service that exited on its own
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseConfig } from "./config.ts";
  * import { initialState } from "./state.ts";
  * import { terminationMessage } from "./termination_message.ts";
+ *
  * const state = { ...initialState(parseConfig({}).config), statusText: "Loading" };
- * terminationMessage(state, { code: 3, signal: null });
- * // "the service exited with status 3\nstatus: Loading\n"
+ * assert.equal(
+ *   terminationMessage(state, { code: 3, signal: null }),
+ *   "the service exited with status 3\nstatus: Loading\n",
+ * );
  * ```
  */
 export function terminationMessage(state: AdapterState, status: ChildStatus | null): string {

@@ -37,10 +37,15 @@ const COMPONENT = /\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)/y;
  * Parses a systemd time span into milliseconds: `Infinity` for `infinity`, `undefined` when
  * the text is not a time span. A bare number is seconds; components are summed (`1min 30s`).
  *
- * @example
+ * @example Components summed, a bare number in seconds
  * ```ts
- * parseTimeSpan("1min 30s"); // 90000
- * parseTimeSpan("infinity"); // Infinity
+ * import assert from "node:assert/strict";
+ * import { parseTimeSpan } from "./timespan.ts";
+ *
+ * assert.equal(parseTimeSpan("1min 30s"), 90_000);
+ * assert.equal(parseTimeSpan("1.5"), 1_500);
+ * assert.equal(parseTimeSpan("infinity"), Infinity);
+ * assert.equal(parseTimeSpan("soon"), undefined);
  * ```
  */
 export function parseTimeSpan(text: string): number | undefined {
@@ -81,11 +86,13 @@ const FORMAT_UNITS: readonly (readonly [string, number])[] = [
  * Formats milliseconds as systemd's format_timespan() writes a span: largest units first,
  * zero units left out, to the microsecond.
  *
- * @example
+ * @example Largest units first
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatTimeSpan } from "./timespan.ts";
- * formatTimeSpan(90_000); // "1min 30s"
- * formatTimeSpan(1_500); // "1s 500ms"
+ *
+ * assert.equal(formatTimeSpan(90_000), "1min 30s");
+ * assert.equal(formatTimeSpan(1_500), "1s 500ms");
  * ```
  */
 export function formatTimeSpan(milliseconds: number): string {

@@ -8,10 +8,12 @@
 /**
  * RFC 3339 in UTC with a `+00:00` offset, to the millisecond.
  *
- * @example
+ * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rfc3339 } from "./timestamp.ts";
- * rfc3339(0); // "1970-01-01T00:00:00.000+00:00"
+ *
+ * assert.equal(rfc3339(0), "1970-01-01T00:00:00.000+00:00");
  * ```
  */
 export function rfc3339(wallMilliseconds: number): string {

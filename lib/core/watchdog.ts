@@ -28,7 +28,23 @@ function arm(draft: Draft, cause: string): void {
   }
 }
 
-/** Stops the watchdog until something arms it again. */
+/**
+ * Stops the watchdog until something arms it again.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { draftOf } from "./draft.ts";
+ * import { initialState } from "./state.ts";
+ * import { disarmWatchdog } from "./watchdog.ts";
+ *
+ * const state = { ...initialState(parseConfig({}).config), watchdogDeadline: 30_000 };
+ * const draft = draftOf(state, 0);
+ * disarmWatchdog(draft, "STOPPING=1");
+ * assert.equal(draft.watchdogDeadline, null);
+ * ```
+ */
 export function disarmWatchdog(draft: Draft, cause: string): void {
   if (draft.watchdogDeadline === null) return;
   draft.watchdogDeadline = null;
@@ -40,12 +56,45 @@ export function disarmWatchdog(draft: Draft, cause: string): void {
  * instance announces itself so after a timeout, a trigger or `STOPPING=1`. The first one,
  * which completes start-up, re-arms it from now even when a ping armed it earlier, as
  * systemd's service_enter_start_post() restarts the watchdog.
+ *
+ * @example The first READY=1 arms it from now
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { draftOf } from "./draft.ts";
+ * import { initialState } from "./state.ts";
+ * import { watchdogOnReady } from "./watchdog.ts";
+ *
+ * const { config } = parseConfig({ ADAPTER_UNIT_WATCHDOG_SEC: "30s" });
+ * const draft = draftOf(initialState(config), 1_000);
+ * watchdogOnReady(draft, true);
+ * assert.equal(draft.watchdogDeadline, 31_000);
+ * ```
  */
 export function watchdogOnReady(draft: Draft, completesStartup: boolean): void {
   if (completesStartup || draft.watchdogDeadline === null) arm(draft, "READY=1");
 }
 
-/** `WATCHDOG=1` re-arms from now; `WATCHDOG=trigger` disarms until the next ping. */
+/**
+ * `WATCHDOG=1` re-arms from now; `WATCHDOG=trigger` disarms until the next ping.
+ *
+ * @example A ping, then a trigger
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { draftOf } from "./draft.ts";
+ * import { initialState } from "./state.ts";
+ * import { watchdogPing } from "./watchdog.ts";
+ *
+ * const { config } = parseConfig({ ADAPTER_UNIT_WATCHDOG_SEC: "30s" });
+ * const draft = draftOf(initialState(config), 1_000);
+ * watchdogPing(draft, "1");
+ * assert.equal(draft.watchdogDeadline, 31_000);
+ * watchdogPing(draft, "trigger");
+ * assert.equal(draft.watchdogDeadline, null);
+ * assert.deepEqual(draft.events, ["watchdog", "watchdog_trigger"]);
+ * ```
+ */
 export function watchdogPing(draft: Draft, value: AssignmentValues["WATCHDOG"]): void {
   if (value === "trigger") {
     draft.lastFailure = { event: "watchdog_trigger", at: draft.now, timeoutMs: 0 };
@@ -60,6 +109,20 @@ export function watchdogPing(draft: Draft, value: AssignmentValues["WATCHDOG"]):
 /**
  * `WATCHDOG_USEC=n`, if allowed: the timeout becomes n µs and re-arms from now; 0 (or
  * USEC_INFINITY, as timestamp_is_set() reads it) turns the watchdog off.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { draftOf } from "./draft.ts";
+ * import { initialState } from "./state.ts";
+ * import { watchdogUsec } from "./watchdog.ts";
+ *
+ * const draft = draftOf(initialState(parseConfig({}).config), 1_000);
+ * watchdogUsec(draft, 5_000_000);
+ * assert.equal(draft.watchdogTimeout, 5_000);
+ * assert.equal(draft.watchdogDeadline, 6_000);
+ * ```
  */
 export function watchdogUsec(draft: Draft, usec: number): void {
   if (!draft.config.allowMessageWatchdogUsec) {
@@ -79,7 +142,24 @@ export function watchdogUsec(draft: Draft, usec: number): void {
   arm(draft, "WATCHDOG_USEC");
 }
 
-/** Fires `watchdog_timeout` if the watchdog deadline has passed. */
+/**
+ * Fires `watchdog_timeout` if the watchdog deadline has passed.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { draftOf } from "./draft.ts";
+ * import { initialState } from "./state.ts";
+ * import { expireWatchdog } from "./watchdog.ts";
+ *
+ * const { config } = parseConfig({ ADAPTER_UNIT_WATCHDOG_SEC: "30s" });
+ * const draft = draftOf({ ...initialState(config), watchdogDeadline: 31_000 }, 31_000);
+ * expireWatchdog(draft);
+ * assert.deepEqual(draft.events, ["watchdog_timeout"]);
+ * assert.equal(draft.lastFailure?.timeoutMs, 30_000);
+ * ```
+ */
 export function expireWatchdog(draft: Draft): void {
   if (draft.watchdogDeadline === null || draft.now < draft.watchdogDeadline) return;
   draft.watchdogDeadline = null;

@@ -36,6 +36,7 @@ import { StartupError } from "./startup_failure.ts";
 
 /** How wrapper mode extends the sidecar. */
 export interface AdapterHooks {
+  /** Which mode runs: the sidecar alone, or the wrapper with its child. */
   readonly mode: "sidecar" | "wrapper";
   /** Wrapper mode: a signal the policy forwards. */
   readonly forward?: (signal: SignalName) => void;
@@ -49,6 +50,7 @@ export interface AdapterHooks {
 export interface Adapter {
   /** Feeds one input to the reducer now. */
   dispatch(input: Input): void;
+  /** The logger on stderr, silent when `ADAPTER_LOG` is false. */
   readonly logger: Logger;
   /** The HTTP address actually bound, e.g. `[::]:8089`. */
   readonly address: string;

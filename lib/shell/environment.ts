@@ -11,6 +11,7 @@ import type { EnvironmentValues } from "../core/config.ts";
 
 /** The environment as read. */
 export interface Environment {
+  /** Every variable Deno could decode, by name. */
   readonly values: EnvironmentValues;
   /** Names among those asked for whose value is not UTF-8. */
   readonly notUtf8: readonly string[];

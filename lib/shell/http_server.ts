@@ -30,12 +30,17 @@ export interface HttpListener {
 
 /** What the listener needs. */
 export interface ListenerOptions {
+  /** The IP literal to listen on, from `ADAPTER_HOST`. */
   readonly host: string;
   /** Whether `host` is the default (`::` then falls back to `0.0.0.0`). */
   readonly defaultHost: boolean;
+  /** The TCP port, from `ADAPTER_PORT`; 0 takes any free port. */
   readonly port: number;
+  /** Answers one request from the adapter's current state. */
   readonly handler: (request: Request) => Response;
+  /** Where the listener reports accept failures and handler errors. */
   readonly logger: Logger;
+  /** The timer that brings the listener back after an accept failure. */
   readonly schedule: Schedule;
 }
 

@@ -14,6 +14,7 @@
 
 /** Where bytes go: `Deno.stdout` and `Deno.stderr` fit, and so does a test's fake. */
 export interface ByteSink {
+  /** Writes some of `bytes`, resolving with how many were written. */
   write(bytes: Uint8Array): Promise<number>;
 }
 

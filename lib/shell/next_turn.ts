@@ -27,12 +27,19 @@ function open(): MessageChannel {
  * Resolves on a later turn of the event loop, after pending I/O (connections, requests,
  * timers) has had its turn.
  *
- * @example
+ * @example Code after the call runs first
  * ```ts
- * for (let i = 0; i < items.length; i++) {
- *   work(items[i]);
- *   if (i % 64 === 63) await nextTurn();
- * }
+ * import assert from "node:assert/strict";
+ * import { nextTurn } from "./next_turn.ts";
+ *
+ * // nextTurn() never keeps the process alive: in the adapter its sockets do, here a timer.
+ * const keepAlive = setInterval(() => {}, 1_000);
+ * const order: string[] = [];
+ * const later = nextTurn().then(() => order.push("next turn"));
+ * order.push("this turn");
+ * await later;
+ * clearInterval(keepAlive);
+ * assert.deepEqual(order, ["this turn", "next turn"]);
  * ```
  */
 export function nextTurn(): Promise<void> {

@@ -27,8 +27,11 @@ export class SocketSetupError extends Error {
 
 /** The file of a bound path socket: where, and which inode, for removal on exit. */
 export interface SocketFile {
+  /** The socket's real path, symbolic links resolved. */
   readonly path: string;
+  /** The device the file is on, as `stat` reports it. */
   readonly dev: number;
+  /** The file's inode: only this inode is removed on exit. */
   readonly ino: number;
   /** The mode the file really has (a default ACL on the directory can change it). */
   readonly mode: number;
@@ -36,8 +39,11 @@ export interface SocketFile {
 
 /** A bound socket, its file (none for an abstract socket), and whether a stale one went. */
 export interface BoundSocket {
+  /** The bound datagram socket the notifications arrive on. */
   readonly conn: Deno.DatagramConn;
+  /** The socket's file; `null` for an abstract socket, which has none. */
   readonly file: SocketFile | null;
+  /** Whether a stale socket file, left by an earlier run, was removed first. */
   readonly replacedStale: boolean;
 }
 

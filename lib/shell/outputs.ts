@@ -16,21 +16,29 @@ export const MAX_OUTPUT_WAIT_MS = 10;
 
 /** The writers the configuration asks for, and the logger on the stderr one. */
 export interface Outputs {
+  /** The stdout writer for echo lines; `undefined` when `ADAPTER_ECHO` is false. */
   readonly echo: LineWriter | undefined;
+  /** The stderr writer for log records; `undefined` when `ADAPTER_LOG` is false. */
   readonly log: LineWriter | undefined;
+  /** Writes log records to the stderr writer, or nowhere without one. */
   readonly logger: Logger;
   /** Writes accepted lines to stdout, one per line. */
   echoLines(lines: readonly string[]): void;
   /** While an output is full: waits for room, at most MAX_OUTPUT_WAIT_MS, then stalls it. */
   outputWait(): Promise<void> | undefined;
+  /** Lines each output dropped so far, for `/status` and `/metrics`. */
   droppedLines(): DroppedLines;
+  /** Resolves once both writers have written everything queued. */
   flush(): Promise<void>;
 }
 
 /** What the outputs need from the world. */
 export interface OutputPorts {
+  /** Where echo lines go: `Deno.stdout`, or a test's fake. */
   readonly stdout: ByteSink;
+  /** Where log records go: `Deno.stderr`, or a test's fake. */
   readonly stderr: ByteSink;
+  /** The timer that bounds the wait for a full output. */
   readonly schedule: Schedule;
   /** A turn of the event loop, so that a flood's burst becomes one write. */
   readonly batchWait?: () => Promise<void>;

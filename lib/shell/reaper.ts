@@ -48,6 +48,7 @@ function openLibc(): Libc | Error {
 export interface Reaper {
   /** Reaps what is waitable now. */
   sweep(): void;
+  /** Stops reaping: no more sweeps, on SIGCHLD or on the timer. */
   stop(): void;
 }
 

@@ -15,11 +15,15 @@ import type { Logger } from "./logging.ts";
 export interface RuntimePorts {
   /** Monotonic milliseconds, the reducer's clock. */
   readonly now: () => number;
+  /** Writes accepted lines to stdout: the `echo` effect. */
   readonly echo: (lines: readonly string[]) => void;
+  /** Writes log records: the `log` effect. */
   readonly logger: Logger;
   /** Sets the one timer to this monotonic time, or cancels it. */
   readonly armTimer: (at: number | null) => void;
+  /** Wrapper mode: sends the service process a signal, the `signalChild` effect. */
   readonly signalChild: (signal: SignalName, reason: string) => void;
+  /** Begins graceful shutdown with this exit status: the `shutdown` effect. */
   readonly shutdown: (exitStatus: number, reason: string) => void;
 }
 

@@ -9,7 +9,7 @@
 import type { Schedule } from "./deadline_timer.ts";
 
 /** Runs `fire` after `delayMs` milliseconds unless cancelled; keeps the process alive meanwhile. */
-export const schedule: Schedule = (delayMs, fire) => {
+export const schedule: Schedule = (delayMs, fire): () => void => {
   const signal = AbortSignal.timeout(delayMs);
   const onAbort = () => fire();
   signal.addEventListener("abort", onAbort, { once: true });

@@ -9,7 +9,9 @@
 
 /** The socket's real path, and the missing directories above it, outermost first. */
 export interface SocketPath {
+  /** The socket's path, with every symbolic link in its parent directory resolved. */
   readonly path: string;
+  /** The directories to create before binding, outermost first. */
   readonly missing: readonly string[];
 }
 

@@ -38,8 +38,11 @@ export interface ReaderPorts {
   readonly outputWait: () => Promise<void> | undefined;
   /** Lets the event loop poll its sockets (HTTP) in the middle of a burst. */
   readonly yieldToLoop: () => Promise<void>;
+  /** Monotonic milliseconds, the reducer's clock. */
   readonly now: () => number;
+  /** The timer behind the tick fallback and the pause after a receive failure. */
   readonly schedule: Schedule;
+  /** A receive failed; the reader pauses briefly and goes on. */
   readonly error: (error: unknown) => void;
 }
 

@@ -28,12 +28,14 @@ export const INHERITED_VARIABLES: readonly string[] = Object.freeze([
  * `WATCHDOG_PID`: the child's PID is unknown before it starts, and `sd_watchdog_enabled()`
  * accepts an unset `WATCHDOG_PID`.
  *
- * @example
+ * @example An abstract socket and a 30 s watchdog
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseConfig } from "../../core/config.ts";
  * import { serviceVariables } from "./child_environment.ts";
+ *
  * const { config } = parseConfig({ NOTIFY_SOCKET: "@svc", ADAPTER_UNIT_WATCHDOG_SEC: "30s" });
- * serviceVariables(config); // { NOTIFY_SOCKET: "@svc", WATCHDOG_USEC: "30000000" }
+ * assert.deepEqual(serviceVariables(config), { NOTIFY_SOCKET: "@svc", WATCHDOG_USEC: "30000000" });
  * ```
  */
 export function serviceVariables(config: Config): Record<string, string> {
