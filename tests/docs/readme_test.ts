@@ -49,3 +49,13 @@ Deno.test("README's events table lists every event with its shutdown exit status
   ]);
   assert.deepEqual(rows, Object.entries(EVENT_EXIT_STATUS));
 });
+
+Deno.test("the behaviour contract's §1.1 lists every variable with its default, in table order", () => {
+  const contract = Deno.readTextFileSync(new URL("docs/behaviour.md", ROOT));
+  const section = contract.slice(contract.indexOf("### 1.1"), contract.indexOf("### 1.2"));
+  const rows = rowsOf(section).map(([variable, defaultText]) => [variable, defaultText]);
+  assert.deepEqual(
+    rows,
+    rowsOf(configurationTable()).map(([variable, defaultText]) => [variable, defaultText]),
+  );
+});
