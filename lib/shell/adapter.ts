@@ -50,6 +50,8 @@ export interface AdapterHooks {
 export interface Adapter {
   /** Feeds one input to the reducer now. */
   dispatch(input: Input): void;
+  /** Runs `action` once the datagrams the socket holds now have been judged. */
+  afterQueued(action: () => void): void;
   /** The logger on stderr, silent when `ADAPTER_LOG` is false. */
   readonly logger: Logger;
   /** The HTTP address actually bound, e.g. `[::]:8089`. */
@@ -186,5 +188,11 @@ export async function startAdapter(
   });
   void reader.run();
   if (early !== undefined) runtime.dispatch(early);
-  return { dispatch, logger, address: listener.address, exited };
+  return {
+    dispatch,
+    afterQueued: (action) => reader.afterQueued(action),
+    logger,
+    address: listener.address,
+    exited,
+  };
 }

@@ -54,6 +54,8 @@ export class SocketReader {
   #marker = crypto.getRandomValues(new Uint8Array(MARKER_BYTES));
   #sender: Deno.DatagramConn | undefined;
   #tickPending = false;
+  // What waits for the datagrams already queued: the tick, a child's end.
+  #afterQueue: (() => void)[] = [];
   #cancelFallback: (() => void) | undefined;
   // Ends the reader's wait for a full output: a deadline falling due must not wait on output.
   #interruptWait: (() => void) | undefined;
@@ -70,9 +72,24 @@ export class SocketReader {
 
   /** Asks for a tick behind whatever the socket already holds. */
   requestTick(): void {
-    if (this.#closed || this.#tickPending) return;
+    if (this.#tickPending) return;
     this.#tickPending = true;
-    this.#cancelFallback = this.#ports.schedule(TICK_FALLBACK_MS, () => this.#deliverTick());
+    this.afterQueued(() => {
+      this.#tickPending = false;
+      this.#ports.tick();
+    });
+  }
+
+  /**
+   * Runs `action` once every datagram the socket holds now has been handled: a timer's expiry
+   * and a child's end are judged after the notifications that came before them, as systemd
+   * reads the notification socket before its timers and SIGCHLD.
+   */
+  afterQueued(action: () => void): void {
+    if (this.#closed) return action();
+    this.#afterQueue.push(action);
+    if (this.#afterQueue.length > 1) return;
+    this.#cancelFallback = this.#ports.schedule(TICK_FALLBACK_MS, () => this.#markerArrived());
     this.#interruptWait?.();
     void this.#sendMarker();
   }
@@ -81,9 +98,9 @@ export class SocketReader {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#cancelFallback?.();
     this.#sender?.close();
     this.#conn.close();
+    this.#markerArrived();
   }
 
   /** Receives until the socket is closed. */
@@ -105,13 +122,13 @@ export class SocketReader {
         continue;
       }
       if (datagram.length === MARKER_BYTES && this.#isMarker(datagram)) {
-        this.#deliverTick();
+        this.#markerArrived();
         continue;
       }
       ports.datagram(datagram);
       // While a tick waits behind the queue, the reader does not wait on output: the datagrams
       // ahead of the marker are few (the kernel queues a handful) and are judged first.
-      const wait = this.#tickPending ? undefined : ports.outputWait();
+      const wait = this.#afterQueue.length > 0 ? undefined : ports.outputWait();
       if (wait !== undefined) {
         await Promise.race([wait, new Promise<void>((resolve) => this.#interruptWait = resolve)]);
         this.#interruptWait = undefined;
@@ -132,12 +149,13 @@ export class SocketReader {
     return true;
   }
 
-  #deliverTick() {
-    if (!this.#tickPending) return;
-    this.#tickPending = false;
+  #markerArrived() {
+    const actions = this.#afterQueue;
+    if (actions.length === 0) return;
+    this.#afterQueue = [];
     this.#cancelFallback?.();
     this.#cancelFallback = undefined;
-    if (!this.#closed) this.#ports.tick();
+    for (const action of actions) action();
   }
 
   // A datagram socket cannot send while its own receive() is pending: a second socket sends.
@@ -149,8 +167,8 @@ export class SocketReader {
       });
       await this.#sender.send(this.#marker, { transport: "unixpacket", path: this.#target });
     } catch {
-      // No marker, no ordering guarantee: the tick must not be lost, so it goes ahead now.
-      this.#deliverTick();
+      // No marker, no ordering guarantee: nothing waiting may be lost, so it goes ahead now.
+      this.#markerArrived();
     }
   }
 }

@@ -218,3 +218,27 @@ Deno.test("sidecar: a watchdog timeout signals nobody and writes no termination 
     dir.remove();
   }
 });
+
+Deno.test("run --: what the service sent just before it exited counts", async () => {
+  // sd_notify, then exit at once: the datagram may still be queued when the exit is seen.
+  const lastWords = [
+    "python3",
+    "-c",
+    'import ctypes, sys; ctypes.CDLL("libsystemd.so.0").sd_notify(0, b"STATUS=last words\\nERRNO=5"); sys.exit(3)',
+  ];
+  const runs = await Promise.all(
+    Array.from({ length: 5 }, () => supervise({}, () => lastWords, false)),
+  );
+  try {
+    for (const run of runs) {
+      const exit = await run.adapter.exited();
+      assert.equal(exit.code, 3, exit.stderr);
+      assert.equal(
+        run.message(),
+        "the service exited with status 3\nstatus: last words\nerrno: 5 (EIO)\n",
+      );
+    }
+  } finally {
+    for (const run of runs) run.remove();
+  }
+});

@@ -97,3 +97,19 @@ Deno.test("SocketReader stops waiting for a full output when a tick is asked for
   await running;
   close();
 });
+
+Deno.test("SocketReader.afterQueued() runs behind the queue, together with a pending tick", async () => {
+  const { socketReader, seen, send, close } = reader();
+  await send("STATUS=last words");
+  socketReader.requestTick();
+  socketReader.afterQueued(() => seen.push("child ended"));
+  const running = socketReader.run();
+  await waitUntil(() => seen.includes("child ended"));
+  assert.deepEqual(seen, ["STATUS=last words", "tick", "child ended"]);
+  socketReader.close();
+  await running;
+  // Once the socket is closed there is nothing left to wait for.
+  socketReader.afterQueued(() => seen.push("after close"));
+  assert.equal(seen.at(-1), "after close");
+  close();
+});

@@ -129,7 +129,10 @@ export async function runWrapper(
     });
     // Its orphans may have ended with it: reap them before the adapter goes.
     reaper?.sweep();
-    adapter.dispatch({ kind: "childExited", status, exitStatus, reason });
+    // What it sent before it ended counts, as systemd reads notifications before SIGCHLD.
+    adapter.afterQueued(() =>
+      adapter.dispatch({ kind: "childExited", status, exitStatus, reason })
+    );
   });
   // Shutdown waits for the child (stopChild), so no child is left behind here.
   return await adapter.exited;
