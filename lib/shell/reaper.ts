@@ -5,15 +5,13 @@
  * (`waitid` with `WNOWAIT`, which leaves the zombie in place) and reaps only a process that is
  * not one of those: Deno's own wait for the service is never raced.
  *
- * libc is loaded through Deno's FFI, which only wrapper mode as PID 1 uses: the right is
- * given up as soon as libc is loaded.
+ * The calls go to libc (`libc.ts`), which wrapper mode loads at start.
  *
  * @module
  */
 
-import { errorText, type Logger } from "./logging.ts";
-import { dropPermissions, LIBC_PATHS } from "./permissions.ts";
 import type { Schedule } from "./deadline_timer.ts";
+import type { Libc } from "./libc.ts";
 
 const P_ALL = 0;
 const WNOHANG = 1;
@@ -25,25 +23,6 @@ const SI_PID_OFFSET = 16;
 // SIGCHLD signals merge: a slow sweep catches what a merged signal left behind.
 const SWEEP_MS = 1_000;
 
-const SYMBOLS = {
-  waitid: { parameters: ["i32", "u32", "buffer", "i32"], result: "i32" },
-  waitpid: { parameters: ["i32", "buffer", "i32"], result: "i32" },
-} as const;
-
-type Libc = Deno.DynamicLibrary<typeof SYMBOLS>;
-
-function openLibc(): Libc | Error {
-  let failure: unknown;
-  for (const path of LIBC_PATHS) {
-    try {
-      return Deno.dlopen(path, SYMBOLS);
-    } catch (error) {
-      failure = error;
-    }
-  }
-  return new Error(errorText(failure));
-}
-
 /** A running reaper. */
 export interface Reaper {
   /** Reaps what is waitable now. */
@@ -52,21 +31,12 @@ export interface Reaper {
   stop(): void;
 }
 
-/**
- * Starts reaping orphans, never the processes `ours` returns (those Deno started). Returns
- * undefined, after a warning, when libc cannot be loaded.
- */
+/** Starts reaping orphans through `libc`, never the processes `ours` returns (Deno's). */
 export function startReaper(
+  libc: Libc,
   ours: () => ReadonlySet<number>,
-  logger: Logger,
   schedule: Schedule,
-): Reaper | undefined {
-  const libc = openLibc();
-  dropPermissions("ffi");
-  if (libc instanceof Error) {
-    logger.log("warning", "Cannot reap orphans as PID 1: libc not loaded", { error: libc.message });
-    return undefined;
-  }
+): Reaper {
   const info = new Uint8Array(SIGINFO_BYTES);
   const view = new DataView(info.buffer);
   const status = new Uint8Array(4);
@@ -74,11 +44,11 @@ export function startReaper(
   const sweep = () => {
     while (!stopped) {
       info.fill(0);
-      if (libc.symbols.waitid(P_ALL, 0, info, WEXITED | WNOHANG | WNOWAIT) !== 0) return;
+      if (libc.waitid(P_ALL, 0, info, WEXITED | WNOHANG | WNOWAIT) !== 0) return;
       const pid = view.getInt32(SI_PID_OFFSET, true);
       // Nothing waitable, or Deno's own child: Deno waits for it.
       if (pid === 0 || ours().has(pid)) return;
-      if (libc.symbols.waitpid(pid, status, WNOHANG) !== pid) return;
+      if (libc.waitpid(pid, status, WNOHANG) !== pid) return;
     }
   };
   const periodic = () => {

@@ -14,6 +14,7 @@ import { terminationMessage } from "../../core/termination_message.ts";
 import { startAdapter } from "../../shell/adapter.ts";
 import type { Logger } from "../../shell/logging.ts";
 import { dropPermissions } from "../../shell/permissions.ts";
+import { type Libc, loadLibc } from "../../shell/libc.ts";
 import { type Reaper, startReaper } from "../../shell/reaper.ts";
 import { schedule } from "../../shell/schedule.ts";
 import type { SocketPath } from "../../shell/socket_path.ts";
@@ -76,6 +77,7 @@ export async function runWrapper(
   let child: ChildHandle | undefined;
   let ended: ChildStatus | null = null;
   let reaper: Reaper | undefined;
+  let libc: Libc | undefined;
   const early: SignalName[] = [];
   const adapter = await startAdapter(loaded, socketPath, {
     mode: "wrapper",
@@ -87,19 +89,26 @@ export async function runWrapper(
       if (child !== undefined) await stopChild(child, adapter.logger, schedule);
       reaper?.stop();
       if (config.terminationMessagePath === null) return;
-      await writeTerminationLog(
-        config.terminationMessagePath,
-        terminationMessage(state, ended),
-        adapter.logger,
-      );
+      const message = terminationMessage(state, ended);
+      await writeTerminationLog(config.terminationMessagePath, message, adapter.logger, libc);
     },
   });
   const { logger } = adapter;
 
-  if (Deno.pid === 1) {
-    reaper = startReaper(() => new Set(child === undefined ? [] : [child.pid]), logger, schedule);
+  const opened = loadLibc();
+  dropPermissions("ffi");
+  if (opened instanceof Error) {
+    logger.log(
+      "warning",
+      "libc not loaded: no reaping as PID 1, termination message through Deno",
+      {
+        error: opened.message,
+      },
+    );
   } else {
-    dropPermissions("ffi");
+    libc = opened;
+    const ours = () => new Set(child === undefined ? [] : [child.pid]);
+    if (Deno.pid === 1) reaper = startReaper(opened, ours, schedule);
   }
   prepareEnvironment();
   try {
