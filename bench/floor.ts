@@ -51,7 +51,9 @@ class BatchWriter {
       while (this.#length > 0) {
         const batch = this.#gather;
         let bytes = batch.subarray(0, this.#length);
-        this.#gather = this.#spare.length >= batch.length ? this.#spare : new Uint8Array(batch.length);
+        this.#gather = this.#spare.length >= batch.length
+          ? this.#spare
+          : new Uint8Array(batch.length);
         this.#length = 0;
         while (bytes.length > 0) bytes = bytes.subarray(await this.#sink.write(bytes));
         this.#spare = batch;

@@ -9,7 +9,8 @@
  *                                              how long after the MS deadline it turns false
  *   bench_tools startup PORT MS COMMAND...     runs COMMAND (an adapter with a start timeout of
  *                                              MS and live at first): time until /healthz is
- *                                              200, then how late /livez turns 503
+ *                                              200, then how late /livez turns 503; with MS 0
+ *                                              (the floor, which has no timers) only the first
  *
  * SOCKET is a path or @name (abstract). Results go to stdout as one JSON object; times are
  * microseconds on CLOCK_MONOTONIC.
@@ -229,6 +230,12 @@ static int cmd_startup(int port, long timeout_ms, char **command) {
     sleep_us(200);
   }
   double healthy = now_us();
+  if (timeout_ms <= 0) {
+    kill(child, SIGTERM);
+    waitpid(child, NULL, 0);
+    printf("{\"startupUs\":%.0f,\"startLatenessUs\":null}\n", healthy - spawned);
+    return 0;
+  }
   double deadline = before + timeout_ms * 1000.0;
   sleep_us(deadline - now_us() - 3000);
   double seen;

@@ -56,6 +56,8 @@ export interface Tools {
   ): Promise<{ startupUs: number; startLatenessUs: number | null }>;
   /** Watchdog lateness runs: how long after each deadline `/livez` turned 503 (µs). */
   lateness(port: number, socket: string, runs: number, timeoutMs: number): Promise<number[]>;
+  /** Removes the compiled tools. */
+  close(): void;
 }
 
 async function compile(): Promise<string | undefined> {
@@ -265,6 +267,7 @@ export async function prepareTools(useC = true): Promise<Tools> {
           String(runs),
           String(timeoutMs),
         ])).us,
+      close: () => Deno.removeSync(binary.slice(0, binary.lastIndexOf("/")), { recursive: true }),
     };
   }
   return {
@@ -275,5 +278,6 @@ export async function prepareTools(useC = true): Promise<Tools> {
     probe: denoProbe,
     startup: denoStartup,
     lateness: denoLateness,
+    close: () => {},
   };
 }

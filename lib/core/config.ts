@@ -105,7 +105,7 @@ export const SETTINGS: Settings = Object.freeze({
   },
   channelSize: {
     variable: "ADAPTER_CHANNEL_SIZE",
-    default: "32",
+    default: "256",
     meaning: "lines that may wait for each output (stdout, stderr); beyond it lines are dropped",
     parse: integer(1, 1_000_000),
   },

@@ -98,6 +98,30 @@ export function countMessage(counters: Counters, message: NotifyMessage): Counte
 }
 
 /**
+ * Counts a lone accepted `WATCHDOG=1` and its `watchdog` event: what `countMessage` and
+ * `countEvents` together give for it, with two copies instead of five.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { countPing, emptyCounters } from "./counters.ts";
+ *
+ * const counters = countPing(emptyCounters());
+ * assert.equal(counters.lines.WATCHDOG, 1);
+ * assert.equal(counters.events.watchdog, 1);
+ * ```
+ */
+export function countPing(counters: Counters): Counters {
+  const { lines, events } = counters;
+  return {
+    datagrams: counters.datagrams + 1,
+    lines: { ...lines, WATCHDOG: lines.WATCHDOG + 1 },
+    events: { ...events, watchdog: events.watchdog + 1 },
+    rejected: counters.rejected,
+  };
+}
+
+/**
  * Counts the events of one step.
  *
  * @example Usage

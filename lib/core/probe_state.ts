@@ -19,9 +19,11 @@ import {
 
 const PROBES = ["livez", "readyz"] as const;
 
-// One frozen fields object per event name: a flood's records share it, and the log reuses
-// the text it made for it.
-const EVENT_FIELDS: ReadonlyMap<EventName, Readonly<{ event: EventName }>> = new Map(
+/**
+ * One frozen fields object per event name: a flood's records share it, and the log reuses
+ * the text it made for it.
+ */
+export const EVENT_FIELDS: ReadonlyMap<EventName, Readonly<{ event: EventName }>> = new Map(
   EVENT_NAMES.map((event) => [event, Object.freeze({ event })]),
 );
 

@@ -13,6 +13,7 @@ import { countMessage } from "./counters.ts";
 import { type Draft, draftOf, log, stateOf } from "./draft.ts";
 import type { Effect } from "./effects.ts";
 import type { NotifyMessage } from "./notify_message.ts";
+import { ping } from "./ping.ts";
 import { applyEvents, beginShutdown, serviceGone } from "./probe_state.ts";
 import { armStartTimer, expireStartTimer } from "./start_timer.ts";
 import { type AdapterState, type Input, nextDeadline } from "./state.ts";
@@ -76,6 +77,19 @@ function expire(draft: Draft) {
  * ```
  */
 export function step(state: AdapterState, input: Input, now: number): Step {
+  if (input.kind === "datagram") {
+    const routine = ping(state, input.message, now);
+    if (routine !== undefined) return routine;
+  }
+  return generalStep(state, input, now);
+}
+
+/**
+ * `step` without the shortcut for a lone `WATCHDOG=1`: every input through the working copy
+ * and the rule modules. The shortcut must give exactly what this gives (a property test
+ * compares them).
+ */
+export function generalStep(state: AdapterState, input: Input, now: number): Step {
   // Once shutdown has begun, nothing but the shell's own teardown matters.
   if (state.phase === "stopping") return { state, effects: [] };
   if (state.phase === "starting" && input.kind !== "started") return { state, effects: [] };

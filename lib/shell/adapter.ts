@@ -17,7 +17,7 @@ import { DeadlineTimer } from "./deadline_timer.ts";
 import { type HttpListener, listenHttp } from "./http_server.ts";
 import { logUnexpectedErrors } from "./last_resort.ts";
 import { errorText, type Logger } from "./logging.ts";
-import { nextTurn, pollSockets } from "./next_turn.ts";
+import { nextTurn, openSocketPoller, type SocketPoller } from "./next_turn.ts";
 import {
   bindNotifySocket,
   type BoundSocket,
@@ -148,6 +148,9 @@ export async function startAdapter(
   let resolveExited: (status: number) => void = () => {};
   const exited = new Promise<number>((resolve) => resolveExited = resolve);
   const timer = new DeadlineTimer(now, schedule, () => reader.requestTick());
+  // Opened at the first flood that needs it, closed with the socket.
+  let poller: SocketPoller | undefined;
+  let socketClosed = false;
   const runtime = createRuntime(initialState(config), {
     now,
     echo: (lines) => outputs.echoLines(lines),
@@ -159,6 +162,8 @@ export async function startAdapter(
         closeSocket: () => {
           timer.arm(null);
           reader.close();
+          socketClosed = true;
+          poller?.close();
           removeNotifySocket(bound.file);
         },
         stopServer: () => listener.shutdown(),
@@ -174,7 +179,7 @@ export async function startAdapter(
     datagram: (bytes) => runtime.dispatch({ kind: "datagram", message: parse(bytes) }),
     tick: () => runtime.dispatch({ kind: "tick" }),
     outputWait: () => outputs.outputWait(),
-    yieldToLoop: pollSockets,
+    yieldToLoop: () => socketClosed ? Promise.resolve() : (poller ??= openSocketPoller()).poll(),
     now,
     schedule,
     error: (error) => logger.log("error", "Socket receive failed", { error: errorText(error) }),

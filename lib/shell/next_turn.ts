@@ -64,3 +64,71 @@ const NOTHING = new Uint8Array(0);
 export async function pollSockets(): Promise<void> {
   await crypto.subtle.digest("SHA-1", NOTHING);
 }
+
+/** A cheaper `pollSockets()`: see `openSocketPoller`. */
+export interface SocketPoller {
+  /** Resolves after the event loop has polled its sockets. */
+  poll(): Promise<void>;
+  /** Closes the private sockets; `poll()` resolves at once afterwards. */
+  close(): void;
+}
+
+const ONE_BYTE = new Uint8Array(1);
+
+/**
+ * Like `pollSockets()`, without another thread: a receive is kept pending on a private
+ * abstract unix datagram socket (no file, no port), and `poll()` completes it by sending it a
+ * datagram from a second, unbound socket (a socket cannot send while its own receive is
+ * pending). Only the event loop's poll of its sockets wakes a pending receive, so it serves
+ * the HTTP connections waiting meanwhile. About 5 µs a poll on the main thread, against
+ * 5–90 µs for hashing nothing on the blocking thread pool (a thread wake-up each time). Falls
+ * back to `pollSockets()` when the sockets cannot be opened. The pending receive keeps the
+ * process alive: close it.
+ */
+export function openSocketPoller(): SocketPoller {
+  let receiver: Deno.DatagramConn;
+  let sender: Deno.DatagramConn;
+  const path = `\0sd-notify-adapter-poll-${crypto.randomUUID()}`;
+  try {
+    receiver = Deno.listenDatagram({ transport: "unixpacket", path });
+  } catch {
+    return { poll: pollSockets, close: () => {} };
+  }
+  try {
+    sender = Deno.listenDatagram({ transport: "unixpacket" });
+  } catch {
+    receiver.close();
+    return { poll: pollSockets, close: () => {} };
+  }
+  const address: Deno.UnixAddr = { transport: "unixpacket", path };
+  const buffer = new Uint8Array(1);
+  const receive = () => {
+    const pending = receiver.receive(buffer);
+    pending.catch(() => {}); // rejected once closed
+    return pending;
+  };
+  let pending = receive();
+  // Callers that come while a poll is under way share it: one receive is pending at a time.
+  let polling: Promise<void> | undefined;
+  let closed = false;
+  const pollOnce = async () => {
+    try {
+      await sender.send(ONE_BYTE, address);
+      await pending;
+      pending = receive();
+    } catch {
+      // Closed meanwhile.
+    } finally {
+      polling = undefined;
+    }
+  };
+  return {
+    poll: () => closed ? Promise.resolve() : polling ??= pollOnce(),
+    close() {
+      if (closed) return;
+      closed = true;
+      receiver.close();
+      sender.close();
+    },
+  };
+}

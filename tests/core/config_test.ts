@@ -21,7 +21,7 @@ Deno.test("parseConfig() gives every behaviour §1 default on an empty environme
   assert.equal(config.port, 8089);
   assert.equal(config.echo, true);
   assert.equal(config.log, true);
-  assert.equal(config.channelSize, 32);
+  assert.equal(config.channelSize, 256);
   assert.equal(config.initialLivez, false);
   assert.equal(config.initialReadyz, false);
   assert.equal(config.allowMessageWatchdogUsec, true);

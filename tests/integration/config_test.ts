@@ -82,7 +82,7 @@ Deno.test("config: the Configuration record shows every default; unknown ADAPTER
       ADAPTER_PORT: String(adapter.port),
       ADAPTER_ECHO: "true",
       ADAPTER_LOG: "true",
-      ADAPTER_CHANNEL_SIZE: "32",
+      ADAPTER_CHANNEL_SIZE: "256",
       ADAPTER_INITIAL_LIVEZ: "false",
       ADAPTER_INITIAL_READYZ: "false",
       ADAPTER_ALLOW_MESSAGE_WATCHDOG_USEC: "true",

@@ -6,7 +6,8 @@ import fc from "fast-check";
 import type { Effect } from "../../lib/core/effects.ts";
 import { EVENT_NAMES } from "../../lib/core/events.ts";
 import { parseNotifyMessage } from "../../lib/core/notify_message.ts";
-import { type AdapterState, type Input, step } from "../../lib/core/reducer.ts";
+import { type AdapterState, generalStep, type Input, step } from "../../lib/core/reducer.ts";
+import { ping as pingShortcut } from "../../lib/core/ping.ts";
 import { running as runningAt } from "../helpers/reducer_fixtures.ts";
 const RUNS = { numRuns: 400, seed: 20261125 };
 const encoder = new TextEncoder();
@@ -145,4 +146,36 @@ Deno.test("EXTEND_TIMEOUT_USEC never moves the start deadline earlier", () => {
     ),
     RUNS,
   );
+});
+
+Deno.test("step()'s shortcut for a lone WATCHDOG=1 gives exactly what the general path gives", () => {
+  const ping = datagram(encoder.encode("WATCHDOG=1")) as Extract<Input, { kind: "datagram" }>;
+  const SETTINGS = fc.record({
+    ADAPTER_UNIT_WATCHDOG_SEC: fc.constantFrom("0", "2", "1h"),
+    ADAPTER_ECHO: fc.constantFrom("true", "false"),
+    ADAPTER_STATUS_LIVEZ_TRUE: EVENT_SET,
+    ADAPTER_STATUS_READYZ_FALSE: EVENT_SET,
+    ADAPTER_STATUS_SHUTDOWN: fc.constantFrom("", "watchdog", "errno"),
+  });
+  let shortcuts = 0;
+  fc.assert(
+    fc.property(SETTINGS, TIMED_INPUTS, (env, inputs) => {
+      let state = running(env);
+      let now = 0;
+      for (const [input, delay] of inputs) {
+        now += delay;
+        state = step(state, input, now).state;
+        // At every point of the history, a ping must come out the same either way.
+        const general = generalStep(state, ping, now + 1);
+        const shortcut = pingShortcut(state, ping.message, now + 1);
+        if (shortcut !== undefined) {
+          assert.deepEqual(shortcut, general);
+          shortcuts++;
+        }
+        assert.deepEqual(step(state, ping, now + 1), general);
+      }
+    }),
+    RUNS,
+  );
+  assert.ok(shortcuts > 100, `the shortcut was taken ${shortcuts} times`);
 });
