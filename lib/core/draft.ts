@@ -82,28 +82,52 @@ export function draftOf(state: AdapterState, now: number): Draft {
  * ```
  */
 export function stateOf(draft: Draft): AdapterState {
+  return copyOf(draft);
+}
+
+/** The state fields of `source`, as a fresh object a step may change before it returns it. */
+export type StateCopy = { -readonly [K in keyof AdapterState]: AdapterState[K] };
+
+/**
+ * A fresh copy of the state fields of `source` (a state, or a working copy): the one field
+ * list behind `stateOf` and the shortcut of a lone `WATCHDOG=1`.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { copyOf } from "./draft.ts";
+ * import { initialState } from "./state.ts";
+ *
+ * const state = initialState(parseConfig({}).config);
+ * const copy = copyOf(state);
+ * copy.statusText = "Loading";
+ * assert.equal(state.statusText, null);
+ * ```
+ */
+export function copyOf(source: AdapterState): StateCopy {
   return {
-    config: draft.config,
-    phase: draft.phase,
-    healthz: draft.healthz,
-    livez: draft.livez,
-    readyz: draft.readyz,
-    startedAt: draft.startedAt,
-    readySeen: draft.readySeen,
-    startDeadline: draft.startDeadline,
-    watchdogTimeout: draft.watchdogTimeout,
-    watchdogDeadline: draft.watchdogDeadline,
-    statusText: draft.statusText,
-    mainPid: draft.mainPid,
-    exitStatus: draft.exitStatus,
-    errno: draft.errno,
-    busError: draft.busError,
-    lastEvent: draft.lastEvent,
-    lastFailure: draft.lastFailure,
-    child: draft.child,
-    abort: draft.abort,
-    ending: draft.ending,
-    counters: draft.counters,
+    config: source.config,
+    phase: source.phase,
+    healthz: source.healthz,
+    livez: source.livez,
+    readyz: source.readyz,
+    startedAt: source.startedAt,
+    readySeen: source.readySeen,
+    startDeadline: source.startDeadline,
+    watchdogTimeout: source.watchdogTimeout,
+    watchdogDeadline: source.watchdogDeadline,
+    statusText: source.statusText,
+    mainPid: source.mainPid,
+    exitStatus: source.exitStatus,
+    errno: source.errno,
+    busError: source.busError,
+    lastEvent: source.lastEvent,
+    lastFailure: source.lastFailure,
+    child: source.child,
+    abort: source.abort,
+    ending: source.ending,
+    counters: source.counters,
   };
 }
 

@@ -9,6 +9,7 @@
  */
 
 import { countPing } from "./counters.ts";
+import { copyOf } from "./draft.ts";
 import type { Effect } from "./effects.ts";
 import { type EventName, react } from "./events.ts";
 import type { NotifyMessage } from "./notify_message.ts";
@@ -57,29 +58,10 @@ export function ping(
   if (config.shutdown.has("watchdog")) return;
   if (react(state.livez, EVENTS, config.livezTrue, config.livezFalse) !== state.livez) return;
   if (react(state.readyz, EVENTS, config.readyzTrue, config.readyzFalse) !== state.readyz) return;
-  const next: AdapterState = {
-    config,
-    phase: state.phase,
-    healthz: state.healthz,
-    livez: state.livez,
-    readyz: state.readyz,
-    startedAt: state.startedAt,
-    readySeen: state.readySeen,
-    startDeadline: state.startDeadline,
-    watchdogTimeout,
-    watchdogDeadline: watchdogTimeout === 0 ? null : now + watchdogTimeout,
-    statusText: state.statusText,
-    mainPid: state.mainPid,
-    exitStatus: state.exitStatus,
-    errno: state.errno,
-    busError: state.busError,
-    lastEvent: { name: "watchdog", at: now },
-    lastFailure: state.lastFailure,
-    child: state.child,
-    abort: state.abort,
-    ending: state.ending,
-    counters: countPing(state.counters),
-  };
+  const next = copyOf(state);
+  next.watchdogDeadline = watchdogTimeout === 0 ? null : now + watchdogTimeout;
+  next.lastEvent = { name: "watchdog", at: now };
+  next.counters = countPing(state.counters);
   const effects: Effect[] = config.echo ? [ECHO, LOG] : [LOG];
   const after = nextDeadline(next);
   if (after !== nextDeadline(state)) effects.push({ kind: "armTimer", at: after });
