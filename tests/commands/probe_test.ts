@@ -40,6 +40,13 @@ Deno.test("probeTarget() names ADAPTER_PORT when it cannot be probed", () => {
     ok: false,
     reason: 'healthz: cannot parse ADAPTER_PORT "0": a fixed port, not 0',
   });
+  // A Kubernetes service link: the same advice as the adapter's own configuration error.
+  assert.deepEqual(probeTarget("livez", { ADAPTER_PORT: "tcp://10.0.0.1:8089" }), {
+    ok: false,
+    reason: 'livez: cannot parse ADAPTER_PORT "tcp://10.0.0.1:8089": an integer from 0 to ' +
+      '65535; this value is what Kubernetes injects for a Service named "adapter" (service ' +
+      "links): set enableServiceLinks: false in the Pod spec, or set ADAPTER_PORT explicitly",
+  });
 });
 
 Deno.test("probeRequest() is a plain HTTP/1.1 GET that closes the connection", () => {
