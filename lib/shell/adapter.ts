@@ -24,7 +24,7 @@ import {
   removeNotifySocket,
   SocketSetupError,
 } from "./notify_socket.ts";
-import { createOutputs } from "./outputs.ts";
+import { createOutputs, type Outputs } from "./outputs.ts";
 import { dropPermissions } from "./permissions.ts";
 import { createRuntime } from "./runtime.ts";
 import { schedule, sleep } from "./schedule.ts";
@@ -58,6 +58,58 @@ export interface Adapter {
   readonly address: string;
   /** Resolves with the exit status once shutdown has finished (sockets closed, logs out). */
   readonly exited: Promise<number>;
+}
+
+/**
+ * Binds the socket, then listens for HTTP; on failure closes what it opened, and throws a
+ * `StartupError` that carries the log records already queued.
+ */
+async function openEndpoints(
+  { config, effective }: LoadedConfig,
+  socketPath: SocketPath | null,
+  outputs: Outputs,
+  handler: (request: Request) => Response,
+): Promise<{ bound: BoundSocket; listener: HttpListener }> {
+  const { logger } = outputs;
+  let bound: BoundSocket;
+  try {
+    bound = await bindNotifySocket(config.notifySocket, socketPath, config.socketMode);
+  } catch (error) {
+    const { message, exitStatus } = error instanceof SocketSetupError
+      ? error
+      : { message: `Cannot start: ${errorText(error)}`, exitStatus: 1 };
+    // The records already queued go out before the failure's own (fail() awaits them).
+    throw new StartupError(message, exitStatus, {}, outputs.flush());
+  }
+  // The umask served its purpose.
+  dropPermissions("sys");
+  if (bound.replacedStale) {
+    logger.log("info", "Stale socket replaced", { socket: config.notifySocket.text });
+  }
+  if (bound.file !== null && bound.file.mode !== config.socketMode) {
+    logger.log("warning", "Socket mode differs from ADAPTER_SOCKET_MODE", {
+      socket: config.notifySocket.text,
+      mode: `0${bound.file.mode.toString(8)}`,
+    });
+  }
+  try {
+    const listener = listenHttp({
+      host: config.host,
+      defaultHost: effective.ADAPTER_HOST === "::",
+      port: config.port,
+      logger,
+      schedule,
+      handler,
+    });
+    return { bound, listener };
+  } catch (error) {
+    bound.conn.close();
+    removeNotifySocket(bound.file);
+    const message = `Cannot listen on ADAPTER_HOST ${config.host} ADAPTER_PORT ${config.port}: ${
+      errorText(error)
+    }`;
+    throw new StartupError(message, 1, {}, outputs.flush());
+  }
 }
 
 /**
@@ -96,54 +148,19 @@ export async function startAdapter(
     else if (action === "ignore") logger.log("info", "Signal ignored", { signal });
   });
 
-  let bound: BoundSocket;
-  let listener: HttpListener;
-  try {
-    bound = await bindNotifySocket(config.notifySocket, socketPath, config.socketMode);
-    // The umask served its purpose.
-    dropPermissions("sys");
-    if (bound.replacedStale) {
-      logger.log("info", "Stale socket replaced", { socket: config.notifySocket.text });
-    }
-    if (bound.file !== null && bound.file.mode !== config.socketMode) {
-      logger.log("warning", "Socket mode differs from ADAPTER_SOCKET_MODE", {
-        socket: config.notifySocket.text,
-        mode: `0${bound.file.mode.toString(8)}`,
-      });
-    }
-    try {
-      listener = listenHttp({
-        host: config.host,
-        defaultHost: loaded.effective.ADAPTER_HOST === "::",
-        port: config.port,
-        logger,
-        schedule,
-        handler: (request) =>
-          handleRequest(
-            request,
-            runtime.state,
-            { wall: Date.now(), monotonic: now() },
-            outputs.droppedLines(),
-          ),
-      });
-    } catch (error) {
-      bound.conn.close();
-      removeNotifySocket(bound.file);
-      throw new StartupError(
-        `Cannot listen on ADAPTER_HOST ${config.host} ADAPTER_PORT ${config.port}: ${
-          errorText(error)
-        }`,
-        1,
-      );
-    }
-  } catch (error) {
-    const { message, exitStatus } =
-      error instanceof SocketSetupError || error instanceof StartupError
-        ? error
-        : { message: `Cannot start: ${errorText(error)}`, exitStatus: 1 };
-    // The records already queued go out before the failure's own (fail() awaits them).
-    throw new StartupError(message, exitStatus, {}, outputs.flush());
-  }
+  let state = (): AdapterState => initialState(config);
+  const { bound, listener } = await openEndpoints(
+    loaded,
+    socketPath,
+    outputs,
+    (request) =>
+      handleRequest(
+        request,
+        state(),
+        { wall: Date.now(), monotonic: now() },
+        outputs.droppedLines(),
+      ),
+  );
 
   let resolveExited: (status: number) => void = () => {};
   const exited = new Promise<number>((resolve) => resolveExited = resolve);
@@ -173,6 +190,7 @@ export async function startAdapter(
       }).then(() => resolveExited(exitStatus));
     },
   });
+  state = () => runtime.state;
   const parse = memoizedParser();
   const target = bound.file?.path ?? config.notifySocket.bindPath;
   const reader = new SocketReader(bound.conn, target, {
