@@ -6,8 +6,10 @@
  * a few milliseconds for room (so that a flood into a fast file loses nothing), then calls
  * `stall()`, and from then on lines that find the queue full are dropped and counted, until
  * the writer has caught up. A failed write (`ENOSPC`, `EIO`) drops its lines but not the
- * writer: later lines are tried again, and a line cut by the failure is finished first, so no
- * line is ever cut in the output. Only a closed or broken pipe stops the writer for good.
+ * writer: later lines are tried again. Deno's write may have put part of the batch out before
+ * it failed, and says not how much, so the output resumes on a new line: a line the failure
+ * cut stays cut (and counts as dropped), and no later line runs into it. Only a closed or
+ * broken pipe stops the writer for good.
  *
  * @module
  */
@@ -54,9 +56,8 @@ export class LineWriter {
   #broken = false;
   #stalled = false;
   #failing = false;
-  // Bytes of a line a failed write cut short: written first next time.
-  #carry: Uint8Array | undefined;
-  #atLineStart = true;
+  // A write failed partway, perhaps in the middle of a line: the next starts a new one.
+  #newLineFirst = false;
   #dropped = 0;
   #droppedSinceResume = 0;
   #waiters: { limit: number; resolve: () => void }[] = [];
@@ -128,8 +129,8 @@ export class LineWriter {
 
   /** Resolves once everything queued so far has been written (or dropped). */
   async flush(): Promise<void> {
-    // A line cut by a failed write gets one more try, so that the output ends with whole lines.
-    if (this.#carry !== undefined && this.#writing === undefined) this.#writing = this.#pump();
+    // After a failed write, one more try to end the output with a whole line.
+    if (this.#newLineFirst && this.#writing === undefined) this.#writing = this.#pump();
     while (this.#writing !== undefined) await this.#writing;
   }
 
@@ -142,7 +143,7 @@ export class LineWriter {
     // Let the rest of this burst queue more lines, so that the burst becomes one write.
     await this.#batchWait();
     try {
-      while ((this.#queue.length > 0 || this.#carry !== undefined) && !this.#broken) {
+      while ((this.#queue.length > 0 || this.#newLineFirst) && !this.#broken) {
         if (!(await this.#writeBatch())) break;
       }
     } finally {
@@ -150,30 +151,23 @@ export class LineWriter {
     }
   }
 
-  // Writes the carry and the queue as one batch; false when the write failed.
+  // Writes the queue as one batch; false when the write failed.
   async #writeBatch(): Promise<boolean> {
     const text = this.#queue.length === 1 ? this.#queue[0] : this.#queue.join("");
     this.#queue = [];
     this.#queuedLines = 0;
     this.#release();
-    let bytes = this.#encoder.encode(text);
-    if (this.#carry !== undefined) {
-      const joined = new Uint8Array(this.#carry.length + bytes.length);
-      joined.set(this.#carry);
-      joined.set(bytes, this.#carry.length);
-      bytes = joined;
-      this.#carry = undefined;
-    }
+    const batch = this.#encoder.encode(this.#newLineFirst ? `\n${text}` : text);
+    let bytes = batch;
     try {
-      while (bytes.length > 0) {
-        const written = await this.#sink.write(bytes);
-        if (written > 0) this.#atLineStart = bytes[written - 1] === NEWLINE;
-        bytes = bytes.subarray(written);
-      }
+      while (bytes.length > 0) bytes = bytes.subarray(await this.#sink.write(bytes));
     } catch (error) {
-      this.#fail(error, bytes);
+      // The leading newline of a resumed output is no line of its own.
+      const prefix = this.#newLineFirst && bytes.length === batch.length ? 1 : 0;
+      this.#fail(error, bytes.subarray(prefix));
       return false;
     }
+    this.#newLineFirst = false;
     this.#progress();
     return true;
   }
@@ -183,19 +177,15 @@ export class LineWriter {
       this.#broken = true;
       this.#queue = [];
       this.#queuedLines = 0;
-      this.#carry = undefined;
+      this.#newLineFirst = false;
       this.#release();
       this.#events.broken(error);
       return;
     }
-    let rest = unwritten;
-    if (!this.#atLineStart) {
-      const end = unwritten.indexOf(NEWLINE);
-      const cut = end === -1 ? unwritten.length : end + 1;
-      this.#carry = unwritten.slice(0, cut);
-      rest = unwritten.subarray(cut);
-    }
-    this.#drop(countLines(rest));
+    // Its lines are lost or cut, as far as the writer can tell: Deno's write may have put some
+    // of them out before it failed, so the count is at most too high, never too low.
+    this.#drop(countLines(unwritten));
+    this.#newLineFirst = true;
     if (!this.#failing) {
       this.#failing = true;
       this.#events.failed(error);

@@ -234,3 +234,82 @@ Deno.test("output: a closed stdout stops the echo with one logged error; the ada
   release();
   assert.equal((await adapter.stop()).code, 0);
 });
+
+Deno.test("output: a full disk drops and counts lines, and echo resumes whole when there is room", async () => {
+  const dir = tempDir();
+  const mount = `${dir.path}/disk`;
+  Deno.mkdirSync(mount);
+  const mounted = await new Deno.Command("mount", {
+    args: ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mount],
+  }).output();
+  assert.equal(
+    mounted.code,
+    0,
+    `mount a 64 KiB tmpfs (needs root): ${new TextDecoder().decode(mounted.stderr)}`,
+  );
+  const out = `${mount}/stdout`;
+  // All but one page taken: about 40 lines of 100 bytes fit.
+  Deno.writeFileSync(`${mount}/filler`, new Uint8Array(60 * 1024));
+  const adapter = await spawnAdapter({
+    command: "sh",
+    args: ["-c", 'exec "$@" > "$OUT"', "sh", Deno.execPath(), ...startTaskArgs()],
+    env: { OUT: out },
+  });
+  const line = (name: string, n: number) => `X_${name}=${String(n).padStart(94, "0")}`;
+  try {
+    for (let n = 0; n < 100; n++) await adapter.send(line("FULL", n));
+    await adapter.waitFor(
+      () => adapter.logRecords().some((record) => record.message === "Output failed"),
+      "the write error",
+    );
+    Deno.removeSync(`${mount}/filler`);
+    for (let n = 0; n < 10; n++) await adapter.send(line("ROOM", n));
+    await adapter.waitFor(
+      () => Deno.readTextFileSync(out).includes(`${line("ROOM", 9)}\n`),
+      "the echo after the disk has room again",
+    );
+    const text = Deno.readTextFileSync(out);
+    assert.ok(text.endsWith("\n"), "the file ends with a whole line");
+    const lines = text.slice(0, -1).split("\n");
+    const whole = (written: string) => /^X_(FULL|ROOM)=\d{94}$/.test(written);
+    // Deno's write may put part of a batch out before it fails with ENOSPC: at most the line
+    // it cut (and an empty one, where the failure wrote nothing) are not whole.
+    const other = lines.filter((written) => !whole(written));
+    assert.ok(other.length <= 2, JSON.stringify(other));
+    for (const written of other) assert.ok(line("FULL", 0).startsWith(written.slice(0, 7)));
+    assert.deepEqual(
+      lines.filter((written) => written.startsWith("X_ROOM=")),
+      Array.from({ length: 10 }, (_, n) => line("ROOM", n)),
+    );
+    const failed = adapter.logRecords().filter((record) => record.message === "Output failed");
+    assert.equal(failed.length, 1);
+    assert.equal(failed[0].output, "stdout");
+    assert.match(String(failed[0].error), /No space left on device/);
+    const full = lines.filter((written) => whole(written) && written.startsWith("X_FULL=")).length;
+    const dropped = adapter.logRecords().filter((record) =>
+      record.message === "Output lines dropped"
+    );
+    assert.equal(dropped.length, 1);
+    assert.equal(dropped[0].output, "stdout");
+    // Every line that is not whole in the file was counted; a line the failed write did put
+    // out may be counted too (the count is an upper bound).
+    const count = Number(dropped[0].lines);
+    assert.ok(count >= 100 - full && count <= 100, `${count} dropped, ${full} whole`);
+    assert.match(
+      (await adapter.request("/metrics")).text,
+      new RegExp(
+        `^sd_notify_adapter_output_dropped_lines_total\\{output="stdout"\\} ${count}$`,
+        "m",
+      ),
+    );
+    assert.equal((await adapter.request("/healthz")).status, 200);
+  } catch (error) {
+    await adapter.stop();
+    await new Deno.Command("umount", { args: [mount] }).output();
+    dir.remove();
+    throw error;
+  }
+  assert.equal((await adapter.stop()).code, 0);
+  await new Deno.Command("umount", { args: [mount] }).output();
+  dir.remove();
+});

@@ -146,7 +146,7 @@ Deno.test("LineWriter ignores stall() while the queue has room", () => {
   assert.equal(writer.queuedLines, 3);
 });
 
-Deno.test("LineWriter survives a full disk: drops the failed lines, finishes the cut one, goes on", async () => {
+Deno.test("LineWriter survives a full disk: drops the failed lines, resumes on a new line", async () => {
   const sink = new ManualSink(7);
   const { reports, events } = recorder();
   const writer = new LineWriter(sink, 32, events);
@@ -157,24 +157,24 @@ Deno.test("LineWriter survives a full disk: drops the failed lines, finishes the
   sink.failures.push(NO_SPACE());
   await sink.complete();
   assert.deepEqual(reports, ["failed: No space left on device (os error 28)"]);
-  assert.equal(writer.droppedLines, 1); // CCCC; BBBB waits to be finished
+  assert.equal(writer.droppedLines, 2); // BBBB is cut, CCCC lost
   assert.equal(writer.broken, false);
   // Still full when the next line comes: one more failure, not one more report.
   sink.failures.push(NO_SPACE());
   writer.write("DDDD\n");
   await turn();
   assert.deepEqual(reports, ["failed: No space left on device (os error 28)"]);
-  assert.equal(writer.droppedLines, 2);
-  // Room again: the cut line is finished first, then the new lines go out.
+  assert.equal(writer.droppedLines, 3);
+  // Room again: a new line first, so nothing runs into the cut one, then the new lines.
   writer.write("EEEE\n");
   await turn();
   for (let i = 0; i < 3; i++) await sink.complete();
   await writer.flush();
-  assert.equal(sink.text, "AAAA\nBBBB\nEEEE\n");
-  assert.deepEqual(reports, ["failed: No space left on device (os error 28)", "resumed: 2"]);
+  assert.equal(sink.text, "AAAA\nBB\nEEEE\n");
+  assert.deepEqual(reports, ["failed: No space left on device (os error 28)", "resumed: 3"]);
 });
 
-Deno.test("LineWriter.flush() tries a cut line once more, so the output ends with whole lines", async () => {
+Deno.test("LineWriter.flush() ends an output cut by a failed write with a newline", async () => {
   const sink = new ManualSink(2);
   const writer = new LineWriter(sink, 32, recorder().events);
   writer.write("AAAA\n");
@@ -184,5 +184,6 @@ Deno.test("LineWriter.flush() tries a cut line once more, so the output ends wit
   const flushed = writer.flush();
   for (let i = 0; i < 3; i++) await sink.complete();
   await flushed;
-  assert.equal(sink.text, "AAAA\n");
+  assert.equal(sink.text, "AA\n");
+  assert.equal(writer.droppedLines, 1);
 });
