@@ -1,7 +1,7 @@
 // Output and flow control (behaviour §6) with the real adapter: echo on stdout, JSON Lines
 // on stderr, ADAPTER_ECHO/ADAPTER_LOG off, a stalled stdout, a fast file, a broken stdout.
 import assert from "node:assert/strict";
-import { spawnAdapter, startTaskArgs, tempDir } from "../helpers/adapter_process.ts";
+import { spawnAdapter, startTaskArgs, tempDir, waitForRecord } from "../helpers/adapter_process.ts";
 
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/;
 
@@ -149,6 +149,8 @@ Deno.test("output: a stalled stdout never stops judging: no false restart, lines
     drain();
     await adapter.send("X_AFTER=1");
     await adapter.waitFor(() => adapter.stdout().includes("X_AFTER=1\n"), "the echo again");
+    // The record follows on stderr, written asynchronously.
+    await waitForRecord(adapter, "Output lines dropped");
     const records = adapter.logRecords().filter((r) => r.message === "Output lines dropped");
     assert.deepEqual(records.map(({ level, output, lines }) => ({ level, output, lines })), [
       { level: "warning", output: "stdout", lines: dropped },
@@ -286,6 +288,8 @@ Deno.test("output: a full disk drops and counts lines, and echo resumes whole wh
     assert.equal(failed[0].output, "stdout");
     assert.match(String(failed[0].error), /No space left on device/);
     const full = lines.filter((written) => whole(written) && written.startsWith("X_FULL=")).length;
+    // The record follows the echo on stderr, written asynchronously.
+    await waitForRecord(adapter, "Output lines dropped");
     const dropped = adapter.logRecords().filter((record) =>
       record.message === "Output lines dropped"
     );
