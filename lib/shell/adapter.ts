@@ -148,20 +148,8 @@ export async function startAdapter(
     else if (action === "ignore") logger.log("info", "Signal ignored", { signal });
   });
 
-  let state = (): AdapterState => initialState(config);
-  const { bound, listener } = await openEndpoints(
-    loaded,
-    socketPath,
-    outputs,
-    (request) =>
-      handleRequest(
-        request,
-        state(),
-        { wall: Date.now(), monotonic: now() },
-        outputs.droppedLines(),
-      ),
-  );
-
+  // The runtime's ports reach the socket, the listener and the reader opened below: its
+  // effects run only once the adapter has started, when all of them exist.
   let resolveExited: (status: number) => void = () => {};
   const exited = new Promise<number>((resolve) => resolveExited = resolve);
   const timer = new DeadlineTimer(now, schedule, () => reader.requestTick());
@@ -190,7 +178,19 @@ export async function startAdapter(
       }).then(() => resolveExited(exitStatus));
     },
   });
-  state = () => runtime.state;
+  const { bound, listener } = await openEndpoints(
+    loaded,
+    socketPath,
+    outputs,
+    (request) =>
+      handleRequest(
+        request,
+        runtime.state,
+        { wall: Date.now(), monotonic: now() },
+        outputs.droppedLines(),
+      ),
+  );
+
   const parse = memoizedParser();
   const target = bound.file?.path ?? config.notifySocket.bindPath;
   const reader = new SocketReader(bound.conn, target, {
