@@ -12,6 +12,7 @@ import {
   NO_DROPPED_LINES,
   renderMetrics,
 } from "./metrics.ts";
+import { PROBE_NAMES, type ProbeName } from "./probes.ts";
 import { requestPath } from "./request_path.ts";
 import type { AdapterState } from "./state.ts";
 import { rfc3339 } from "./timestamp.ts";
@@ -94,14 +95,12 @@ function statusBody(state: AdapterState, clock: Clock, dropped: DroppedLines) {
 /** Answers one path from the state, the clocks and the output lines dropped so far. */
 export type Route = (state: AdapterState, clock: Clock, dropped: DroppedLines) => Response;
 
-const probe = (name: "healthz" | "livez" | "readyz"): Route => (state, clock) =>
+const probe = (name: ProbeName): Route => (state, clock) =>
   json(probeBody(state, clock), state[name] ? 200 : 503);
 
 /** The paths the adapter answers; everything else is 404. */
 export const ROUTES: Readonly<Record<string, Route>> = Object.freeze({
-  "/healthz": probe("healthz"),
-  "/livez": probe("livez"),
-  "/readyz": probe("readyz"),
+  ...Object.fromEntries(PROBE_NAMES.map((name) => [`/${name}`, probe(name)])),
   "/status": (state, clock, dropped) => json(statusBody(state, clock, dropped), 200),
   "/metrics": (state, clock, dropped) =>
     new Response(renderMetrics(state, clock.monotonic, dropped), {
