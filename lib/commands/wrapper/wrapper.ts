@@ -14,6 +14,7 @@ import { terminationMessage } from "../../core/termination_message.ts";
 import { startAdapter } from "../../shell/adapter.ts";
 import type { Logger } from "../../shell/logging.ts";
 import { dropPermissions } from "../../shell/permissions.ts";
+import { readEnvironment } from "../../shell/environment.ts";
 import { type Libc, loadLibc } from "../../shell/libc.ts";
 import { type Reaper, startReaper } from "../../shell/reaper.ts";
 import { schedule } from "../../shell/schedule.ts";
@@ -60,7 +61,8 @@ function spawn(command: readonly string[], env: Record<string, string>): ChildHa
 
 // What the child must not inherit goes from the adapter's own environment before the spawn.
 function prepareEnvironment() {
-  for (const name of inheritedToRemove(Object.keys(Deno.env.toObject()))) Deno.env.delete(name);
+  const names = Object.keys(readEnvironment([]).values);
+  for (const name of inheritedToRemove(names)) Deno.env.delete(name);
 }
 
 function forward(child: ChildHandle, signal: SignalName, logger: Logger) {
