@@ -27,6 +27,29 @@ function zombies(parent: number): number {
   return [...childStates(parent).values()].filter((state) => state === "Z").length;
 }
 
+/** Wrapper mode as process 1 of a new PID namespace, running `sh -c script args…`. */
+function wrapAsPid1(script: string, args: string[], waitHealthy = true) {
+  return spawnAdapter({
+    command: "unshare",
+    args: [
+      "--pid",
+      "--fork",
+      "--mount-proc",
+      Deno.execPath(),
+      ...startTaskArgs(),
+      "run",
+      "--",
+      "sh",
+      "-c",
+      script,
+      "sh",
+      ...args,
+    ],
+    env: { ADAPTER_ECHO: "false" },
+    waitHealthy,
+  });
+}
+
 function lineCount(path: string): number {
   try {
     return Deno.readTextFileSync(path).split("\n").length - 1;
@@ -44,25 +67,7 @@ Deno.test("pid 1: wrapper mode reaps its child's orphans, and still exits with t
   const dir = tempDir();
   const done = `${dir.path}/done`;
   const release = `${dir.path}/release`;
-  const adapter = await spawnAdapter({
-    command: "unshare",
-    args: [
-      "--pid",
-      "--fork",
-      "--mount-proc",
-      Deno.execPath(),
-      ...startTaskArgs(),
-      "run",
-      "--",
-      "sh",
-      "-c",
-      SERVICE,
-      "sh",
-      done,
-      release,
-    ],
-    env: { ADAPTER_ECHO: "false" },
-  });
+  const adapter = await wrapAsPid1(SERVICE, [done, release]);
   // unshare forks the adapter, which is process 1 of the new namespace.
   const pid1 = [...childStates(adapter.child.pid).keys()][0];
   try {
@@ -99,25 +104,7 @@ Deno.test("pid 1: orphans ending together with the child never take its exit sta
   // The reaper and Deno's own wait for the child race here if reaping is not careful.
   const service = 'for i in $(seq 30); do ( (sleep 0.3) & ); done; sleep 0.3; exit "$1"';
   for (const status of [7, 0, 42]) {
-    const adapter = await spawnAdapter({
-      command: "unshare",
-      args: [
-        "--pid",
-        "--fork",
-        "--mount-proc",
-        Deno.execPath(),
-        ...startTaskArgs(),
-        "run",
-        "--",
-        "sh",
-        "-c",
-        service,
-        "sh",
-        String(status),
-      ],
-      env: { ADAPTER_ECHO: "false" },
-      waitHealthy: false,
-    });
+    const adapter = await wrapAsPid1(service, [String(status)], false);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const ended = await Promise.race([
       adapter.child.status.then(() => true),
