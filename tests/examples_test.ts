@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { parseConfig } from "../lib/core/config.ts";
-import { type Failure, initialState } from "../lib/core/state.ts";
+import { SIGNAL_NUMBERS } from "../lib/core/signals.ts";
+import { type AdapterState, type Failure, initialState } from "../lib/core/state.ts";
 import { terminationMessage } from "../lib/core/termination_message.ts";
 import { parseTimeSpan } from "../lib/core/timespan.ts";
 import {
@@ -421,15 +422,17 @@ Deno.test("examples: the wrapper's termination message example is what the adapt
     ) => [name, value]),
   ));
   assert.ok(config.watchdogSignal !== null);
-  const cause: Failure = { event: "watchdog_timeout", at: 0, timeoutMs: config.watchdogSec };
-  const state = {
-    ...initialState(config),
+  const cause: Failure = { event: "watchdog_timeout", atMs: 0, timeoutMs: config.watchdogMs };
+  const signal = SIGNAL_NUMBERS[config.watchdogSignal]!;
+  const state: AdapterState = {
+    ...initialState(config, ["service"]),
+    mainProcess: { phase: "ended", pid: 42, end: { kind: "killed", signal } },
     statusText: "Processing batch 42",
     errno: 5,
     lastFailure: cause,
-    abort: { signal: config.watchdogSignal, cause, killDeadline: null },
+    abort: { signal: config.watchdogSignal, cause },
   };
-  const written = terminationMessage(state, { code: 134, signal: config.watchdogSignal });
+  const written = terminationMessage(state);
   assert.equal(shown.join("\n") + "\n", written);
 });
 

@@ -6,7 +6,7 @@
  */
 
 import type { LoadedConfig } from "../core/config.ts";
-import { startAdapter } from "../shell/adapter.ts";
+import { runAdapter } from "../shell/adapter.ts";
 import { dropPermissions } from "../shell/permissions.ts";
 import type { SocketPath } from "../shell/socket_path.ts";
 
@@ -15,7 +15,6 @@ export async function runSidecar(
   loaded: LoadedConfig,
   socketPath: SocketPath | null,
 ): Promise<number> {
-  dropPermissions("run", "ffi");
-  const adapter = await startAdapter(loaded, socketPath, { mode: "sidecar" });
-  return await adapter.exited;
+  dropPermissions("run");
+  return await runAdapter(loaded, socketPath, null);
 }

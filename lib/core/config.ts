@@ -47,9 +47,9 @@ export interface Config extends Reactions {
   /** `ADAPTER_ALLOW_MESSAGE_EXTEND_TIMEOUT_USEC`: whether `EXTEND_TIMEOUT_USEC=` is honoured. */
   readonly allowMessageExtendTimeoutUsec: boolean;
   /** `ADAPTER_UNIT_TIMEOUT_START_SEC`: systemd's `TimeoutStartSec=`; 0 turns it off. */
-  readonly timeoutStartSec: number;
+  readonly timeoutStartMs: number;
   /** `ADAPTER_UNIT_WATCHDOG_SEC`: systemd's `WatchdogSec=`; 0 turns it off. */
-  readonly watchdogSec: number;
+  readonly watchdogMs: number;
   /** `ADAPTER_HOST`: the IP literal HTTP listens on. */
   readonly host: string;
   /** `ADAPTER_SOCKET_MODE`: the file mode of a path socket. */
@@ -57,7 +57,7 @@ export interface Config extends Reactions {
   /** Wrapper mode: the signal a child gets on a watchdog timeout; `null` sends none. */
   readonly watchdogSignal: SignalName | null;
   /** Wrapper mode: how long after the watchdog signal SIGKILL follows; Infinity = never. */
-  readonly timeoutAbortSec: number;
+  readonly timeoutAbortMs: number;
   /** Wrapper mode: where the termination message goes; `null` writes none. */
   readonly terminationMessagePath: string | null;
 }
@@ -163,13 +163,13 @@ export const SETTINGS: Settings = Object.freeze({
     meaning: "events that shut the adapter down",
     parse: eventList,
   },
-  timeoutStartSec: {
+  timeoutStartMs: {
     variable: "ADAPTER_UNIT_TIMEOUT_START_SEC",
     default: "90",
     meaning: "like `TimeoutStartSec=`; `0` or `infinity` = off",
     parse: duration,
   },
-  watchdogSec: {
+  watchdogMs: {
     variable: "ADAPTER_UNIT_WATCHDOG_SEC",
     default: "0",
     meaning: "like `WatchdogSec=`; `0` or `infinity` = off",
@@ -195,7 +195,7 @@ export const SETTINGS: Settings = Object.freeze({
       "`none` = off",
     parse: signalOrNone,
   },
-  timeoutAbortSec: {
+  timeoutAbortMs: {
     variable: "ADAPTER_TIMEOUT_ABORT_SEC",
     default: "90s",
     meaning: "wrapper mode: like `TimeoutAbortSec=`, SIGKILL this long after the watchdog " +
@@ -268,7 +268,7 @@ function readSetting<T>(
  * import { parseConfig } from "./config.ts";
  *
  * const { config } = parseConfig({ ADAPTER_UNIT_WATCHDOG_SEC: "1min 30s" });
- * assert.equal(config.watchdogSec, 90_000);
+ * assert.equal(config.watchdogMs, 90_000);
  * assert.throws(() => parseConfig({ ADAPTER_PORT: "abc" }), {
  *   name: "ConfigError",
  *   message: 'Cannot parse ADAPTER_PORT "abc": expected an integer from 0 to 65535',
@@ -297,12 +297,12 @@ export function parseConfig(
     readyzTrue: read("readyzTrue"),
     readyzFalse: read("readyzFalse"),
     shutdown: read("shutdown"),
-    timeoutStartSec: read("timeoutStartSec"),
-    watchdogSec: read("watchdogSec"),
+    timeoutStartMs: read("timeoutStartMs"),
+    watchdogMs: read("watchdogMs"),
     host: read("host"),
     socketMode: read("socketMode"),
     watchdogSignal: read("watchdogSignal"),
-    timeoutAbortSec: read("timeoutAbortSec"),
+    timeoutAbortMs: read("timeoutAbortMs"),
     terminationMessagePath: read("terminationMessagePath"),
   };
   const unknown = Object.keys(values)

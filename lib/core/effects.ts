@@ -26,7 +26,20 @@ export type Effect =
   }
   /** Set the one timer to this monotonic time, or cancel it (`null`). */
   | { readonly kind: "armTimer"; readonly at: number | null }
-  /** Wrapper mode: send the service process this signal (behaviour §9). */
+  /** Wrapper mode: start `COMMAND` (behaviour §9.1); the shell answers `spawned` or `spawnFailed`. */
+  | { readonly kind: "spawn"; readonly command: readonly string[] }
+  /** Wrapper mode: send the main process this signal (behaviour §9.2–§9.4). */
   | { readonly kind: "signalChild"; readonly signal: SignalName; readonly reason: string }
-  /** Shut down gracefully (behaviour §7) and exit with this status. */
-  | { readonly kind: "shutdown"; readonly exitStatus: number; readonly reason: string };
+  /** Shutdown began: close the socket and stop the HTTP server (behaviour §7.2). */
+  | { readonly kind: "shutdown" }
+  /** Wrapper mode: write the termination message over the file at `path` (behaviour §9.5). */
+  | { readonly kind: "writeTerminationMessage"; readonly path: string; readonly text: string }
+  /**
+   * Flush the outputs and exit with this status (behaviour §7.2, §7.4); `startupFailure` is
+   * the failure to start `COMMAND`, written even with `ADAPTER_LOG=false`.
+   */
+  | {
+    readonly kind: "exit";
+    readonly exitStatus: number;
+    readonly startupFailure: string | null;
+  };

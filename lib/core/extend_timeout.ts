@@ -19,11 +19,11 @@ import { type Draft, log } from "./draft.ts";
  * import { extendTimeout } from "./extend_timeout.ts";
  * import { initialState } from "./state.ts";
  *
- * const draft = draftOf({ ...initialState(parseConfig({}).config), startDeadline: 90_000 }, 0);
+ * const draft = draftOf({ ...initialState(parseConfig({}).config), startDeadlineMs: 90_000 }, 0);
  * extendTimeout(draft, 120_000_000);
- * assert.equal(draft.startDeadline, 120_000);
+ * assert.equal(draft.startDeadlineMs, 120_000);
  * extendTimeout(draft, 1_000_000);
- * assert.equal(draft.startDeadline, 120_000);
+ * assert.equal(draft.startDeadlineMs, 120_000);
  * ```
  */
 export function extendTimeout(draft: Draft, usec: number): void {
@@ -36,13 +36,16 @@ export function extendTimeout(draft: Draft, usec: number): void {
   }
   if (usec === 0 || usec === Infinity) return;
   const extended = draft.now + usec / 1000;
-  if (draft.startDeadline !== null) draft.startDeadline = Math.max(draft.startDeadline, extended);
-  if (draft.watchdogDeadline !== null) {
-    draft.watchdogDeadline = Math.max(draft.watchdogDeadline, extended);
+  if (draft.startDeadlineMs !== null) {
+    draft.startDeadlineMs = Math.max(draft.startDeadlineMs, extended);
   }
-  const { abort } = draft;
-  if (abort !== null && abort.killDeadline !== null) {
-    draft.abort = { ...abort, killDeadline: Math.max(abort.killDeadline, extended) };
+  if (draft.watchdogDeadlineMs !== null) {
+    draft.watchdogDeadlineMs = Math.max(draft.watchdogDeadlineMs, extended);
+  }
+  // An abort's SIGKILL moves too, so that a service writing a core dump can ask for more time.
+  const main = draft.mainProcess;
+  if (draft.abort !== null && main?.phase === "running" && main.sigkillAtMs !== null) {
+    draft.mainProcess = { ...main, sigkillAtMs: Math.max(main.sigkillAtMs, extended) };
   }
   log(draft, "info", "Timeout extended", { extendMs: usec / 1000 });
 }

@@ -59,7 +59,9 @@ function statusBody(state: AdapterState, clock: Clock, dropped: DroppedLines) {
   return {
     ...probeBody(state, clock),
     version: VERSION,
-    uptimeSeconds: state.startedAt === null ? 0 : roundedSeconds(clock.monotonic - state.startedAt),
+    uptimeSeconds: state.startedAtMs === null
+      ? 0
+      : roundedSeconds(clock.monotonic - state.startedAtMs),
     statusText: state.statusText,
     mainPid: state.mainPid,
     errno: state.errno,
@@ -67,17 +69,17 @@ function statusBody(state: AdapterState, clock: Clock, dropped: DroppedLines) {
     exitStatus: state.exitStatus,
     lastEvent: state.lastEvent === null ? null : {
       name: state.lastEvent.name,
-      timestamp: rfc3339(clock.wall - (clock.monotonic - state.lastEvent.at)),
+      timestamp: rfc3339(clock.wall - (clock.monotonic - state.lastEvent.atMs)),
     },
     watchdog: {
-      enabled: state.watchdogTimeout > 0,
-      timeoutSeconds: seconds(state.watchdogTimeout),
-      armed: state.watchdogDeadline !== null,
-      secondsUntilDeadline: secondsUntil(state.watchdogDeadline, clock),
+      enabled: state.watchdogTimeoutMs > 0,
+      timeoutSeconds: seconds(state.watchdogTimeoutMs),
+      armed: state.watchdogDeadlineMs !== null,
+      secondsUntilDeadline: secondsUntil(state.watchdogDeadlineMs, clock),
     },
     startTimer: {
-      pending: state.startDeadline !== null,
-      secondsUntilDeadline: secondsUntil(state.startDeadline, clock),
+      pending: state.startDeadlineMs !== null,
+      secondsUntilDeadline: secondsUntil(state.startDeadlineMs, clock),
     },
     counters: {
       datagrams: counters.datagrams,

@@ -114,19 +114,19 @@ export const FAMILIES: readonly Family[] = Object.freeze<Family[]>([
     name: "watchdog_timeout_seconds",
     type: "gauge",
     help: "The watchdog timeout in force; 0 when there is no watchdog.",
-    samples: (state) => [[{}, state.watchdogTimeout / 1000]],
+    samples: (state) => [[{}, state.watchdogTimeoutMs / 1000]],
   },
   {
     name: "watchdog_deadline_seconds",
     type: "gauge",
     help: "Seconds until the watchdog expires; absent while it is not armed.",
-    samples: (state, now) => secondsUntil(state.watchdogDeadline, now),
+    samples: (state, now) => secondsUntil(state.watchdogDeadlineMs, now),
   },
   {
     name: "start_deadline_seconds",
     type: "gauge",
     help: "Seconds until the start timeout; absent once READY=1 came or with no start timeout.",
-    samples: (state, now) => secondsUntil(state.startDeadline, now),
+    samples: (state, now) => secondsUntil(state.startDeadlineMs, now),
   },
 ]);
 

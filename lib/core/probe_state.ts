@@ -1,23 +1,14 @@
 /**
- * How events move the probes (behaviour §3): all events of one datagram, or of one instant,
+ * How events move the probes (behaviour §3.3): all events of one datagram, or of one instant,
  * count together; a probe turns false if any is in its `_FALSE` list, else true if any is in
- * its `_TRUE` list, else it keeps its value. Events in `ADAPTER_STATUS_SHUTDOWN` then shut
- * the adapter down.
+ * its `_TRUE` list, else it keeps its value.
  *
  * @module
  */
 
 import { countEvents } from "./counters.ts";
 import { type Draft, log } from "./draft.ts";
-import {
-  EVENT_NAMES,
-  type EventName,
-  isFailureEvent,
-  react,
-  shutdownExitStatus,
-} from "./events.ts";
-
-const PROBES = ["livez", "readyz"] as const;
+import { EVENT_NAMES, type EventName, isFailureEvent, react } from "./events.ts";
 
 /**
  * One frozen fields object per event name: a flood's records share it, and the log reuses
@@ -26,34 +17,6 @@ const PROBES = ["livez", "readyz"] as const;
 export const EVENT_FIELDS: ReadonlyMap<EventName, Readonly<{ event: EventName }>> = new Map(
   EVENT_NAMES.map((event) => [event, Object.freeze({ event })]),
 );
-
-/**
- * Starts shutdown: no more timers, healthz false at the end of the step, the shell told.
- *
- * @example Usage
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseConfig } from "./config.ts";
- * import { draftOf } from "./draft.ts";
- * import { beginShutdown } from "./probe_state.ts";
- * import { initialState } from "./state.ts";
- *
- * const draft = draftOf(initialState(parseConfig({}).config), 0);
- * beginShutdown(draft, "SIGTERM", 0);
- * assert.equal(draft.phase, "stopping");
- * assert.deepEqual(draft.effects.at(-1), { kind: "shutdown", exitStatus: 0, reason: "SIGTERM" });
- * ```
- */
-export function beginShutdown(draft: Draft, reason: string, exitStatus: number): void {
-  draft.phase = "stopping";
-  draft.startDeadline = null;
-  draft.watchdogDeadline = null;
-  // An abort stays on record, for the termination message; its SIGKILL is the shell's now.
-  if (draft.abort !== null) draft.abort = { ...draft.abort, killDeadline: null };
-  draft.ending = { reason, exitStatus };
-  log(draft, exitStatus === 0 ? "info" : "warning", "Shutting down", { reason, exitStatus });
-  draft.effects.push({ kind: "shutdown", exitStatus, reason });
-}
 
 /**
  * Sets a probe and logs the change, if it is one.
@@ -80,7 +43,7 @@ export function setProbe(draft: Draft, probe: "livez" | "readyz", value: boolean
 }
 
 /**
- * Logs and counts the step's events, moves the probes, and shuts down if asked to.
+ * Logs and counts the step's events, and moves the probes.
  *
  * @example READY=1 with the default reaction lists
  * ```ts
@@ -104,36 +67,10 @@ export function applyEvents(draft: Draft): void {
   for (const event of events) {
     log(draft, isFailureEvent(event) ? "warning" : "info", "Event", EVENT_FIELDS.get(event)!);
   }
-  draft.lastEvent = { name: events[events.length - 1], at: draft.now };
+  draft.lastEvent = { name: events[events.length - 1], atMs: draft.now };
   draft.counters = countEvents(draft.counters, events);
   const livez = react(draft.livez, events, config.livezTrue, config.livezFalse);
   const readyz = react(draft.readyz, events, config.readyzTrue, config.readyzFalse);
   setProbe(draft, "livez", livez);
   setProbe(draft, "readyz", readyz);
-  const stopping = events.filter((event) => config.shutdown.has(event));
-  if (stopping.length > 0) {
-    beginShutdown(draft, `event ${stopping.join(",")}`, shutdownExitStatus(stopping));
-  }
-}
-
-/**
- * Wrapper mode: with the service gone it is neither live nor ready.
- *
- * @example Usage
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseConfig } from "./config.ts";
- * import { draftOf } from "./draft.ts";
- * import { serviceGone } from "./probe_state.ts";
- * import { initialState } from "./state.ts";
- *
- * const state = initialState(parseConfig({}).config);
- * const draft = draftOf({ ...state, livez: true, readyz: true }, 0);
- * serviceGone(draft);
- * assert.equal(draft.livez, false);
- * assert.equal(draft.readyz, false);
- * ```
- */
-export function serviceGone(draft: Draft): void {
-  for (const probe of PROBES) setProbe(draft, probe, false);
 }

@@ -1,23 +1,35 @@
 /**
  * The adapter's behaviour as one pure function: `step(state, input, now) → { state, effects }`.
  * `now` is monotonic milliseconds, passed in by the shell; effects are plain data the shell
- * carries out. The rules themselves live in the modules named after them: the start timer,
- * the watchdog, `EXTEND_TIMEOUT_USEC`, the assignment table, the probe state, supervision.
+ * carries out. Each phase of the adapter's life has a table of the inputs it takes; an input
+ * its table does not name changes nothing. The rules themselves live in the modules named
+ * after them: the lifecycle, the main process, signals, the start timer, the watchdog,
+ * `EXTEND_TIMEOUT_USEC`, the assignment table, the probe state, supervision.
  *
  * @module
  */
 
 import { applyLine, byHandlerOrder, hasHandler } from "./assignment_handlers.ts";
 import { isWellKnownLine, type WellKnownLine } from "./assignments.ts";
-import { countMessage } from "./counters.ts";
-import { type Draft, draftOf, log, stateOf } from "./draft.ts";
+import { countMessage, countPing } from "./counters.ts";
+import { copyOf, type Draft, draftOf, log, stateOf } from "./draft.ts";
 import type { Effect } from "./effects.ts";
+import { type EventName, react } from "./events.ts";
+import {
+  beginShutdown,
+  finishShutdown,
+  serviceEnded,
+  shutDownOnEvents,
+  start,
+} from "./lifecycle.ts";
+import { exited, expireSigkill, spawned, spawnFailed } from "./main_process.ts";
 import type { NotifyMessage } from "./notify_message.ts";
-import { ping } from "./ping.ts";
-import { applyEvents, beginShutdown, serviceGone } from "./probe_state.ts";
-import { armStartTimer, expireStartTimer } from "./start_timer.ts";
-import { type AdapterState, type Input, nextDeadline } from "./state.ts";
-import { expireAbort, superviseChild } from "./supervision.ts";
+import { endReason, exitStatusOf } from "./process_end.ts";
+import { applyEvents, EVENT_FIELDS } from "./probe_state.ts";
+import { receiveSignal } from "./signal_policy.ts";
+import { expireStartTimer } from "./start_timer.ts";
+import { type AdapterState, type Input, nextDeadline, type Phase } from "./state.ts";
+import { superviseMainProcess } from "./supervision.ts";
 import { expireWatchdog } from "./watchdog.ts";
 
 export { type AdapterState, initialState, type Input, nextDeadline } from "./state.ts";
@@ -44,19 +56,77 @@ function receive(draft: Draft, message: NotifyMessage) {
   for (const line of handled) applyLine(draft, line);
 }
 
-function start(draft: Draft, socket: string, address: string) {
-  draft.phase = "running";
-  draft.healthz = true;
-  draft.startedAt = draft.now;
-  log(draft, "info", "Adapter ready", { socket, address });
-  log(draft, "info", "Probe state changed", { probe: "healthz", from: false, to: true });
-  armStartTimer(draft);
+// The events of one datagram or one instant, together (behaviour §3.3, §3.4, §9.3): the probes
+// move, a shutdown event stops the adapter, and otherwise a watchdog failure aborts the service.
+function judge(draft: Draft) {
+  applyEvents(draft);
+  shutDownOnEvents(draft);
+  if (draft.phase === "running") superviseMainProcess(draft);
 }
 
-function expire(draft: Draft) {
-  expireStartTimer(draft);
-  expireWatchdog(draft);
-  expireAbort(draft);
+function unexpected(draft: Draft, error: string) {
+  log(draft, "error", "Unexpected error", { error });
+  // A wrapper whose shell failed may have lost track of its child: it stops it and exits,
+  // rather than run on unsupervised (behaviour §7.2). The sidecar keeps answering probes.
+  if (draft.command !== null) beginShutdown(draft, "error", `unexpected error: ${error}`, 1);
+}
+
+/** What one input does to a working copy; each phase has a table of them. */
+type Handlers = {
+  readonly [K in Input["kind"]]?: (draft: Draft, input: Extract<Input, { kind: K }>) => void;
+};
+
+const STARTING: Handlers = {
+  started: (draft, { socket, address }) => start(draft, socket, address),
+  signal: (draft, { signal }) => receiveSignal(draft, signal),
+  failed: (draft, { error }) => unexpected(draft, error),
+};
+
+const RUNNING: Handlers = {
+  datagram: (draft, { message }) => {
+    receive(draft, message);
+    judge(draft);
+  },
+  tick: (draft) => {
+    expireStartTimer(draft);
+    expireWatchdog(draft);
+    expireSigkill(draft);
+    judge(draft);
+  },
+  signal: (draft, { signal }) => receiveSignal(draft, signal),
+  spawned: (draft, { pid }) => spawned(draft, pid),
+  spawnFailed: (draft, { exitStatus, reason }) => {
+    spawnFailed(draft, exitStatus, reason);
+    serviceEnded(draft, reason, exitStatus, reason);
+  },
+  exited: (draft, { pid, end }) => {
+    if (exited(draft, pid, end)) serviceEnded(draft, endReason(end), exitStatusOf(end));
+  },
+  failed: (draft, { error }) => unexpected(draft, error),
+};
+
+// Shutdown began: the socket is closed, so datagrams are not judged; what is left is the end of
+// the main process, which the adapter waits for, SIGKILL, and signals still forwarded to it.
+const STOPPING: Handlers = {
+  tick: (draft) => expireSigkill(draft),
+  signal: (draft, { signal }) => receiveSignal(draft, signal),
+  spawned: (draft, { pid }) => spawned(draft, pid),
+  spawnFailed: (draft, { exitStatus, reason }) => spawnFailed(draft, exitStatus, reason),
+  exited: (draft, { pid, end }) => void exited(draft, pid, end),
+  failed: (draft, { error }) => unexpected(draft, error),
+};
+
+const PHASES: Readonly<Record<Phase, Handlers>> = Object.freeze({
+  starting: STARTING,
+  running: RUNNING,
+  stopping: STOPPING,
+  // The shell is flushing its outputs on the way out; nothing changes any more.
+  exiting: {},
+});
+
+function handle<K extends Input["kind"]>(draft: Draft, input: Extract<Input, { kind: K }>) {
+  const handler = PHASES[draft.phase][input.kind] as Handlers[K] | undefined;
+  handler?.(draft, input);
 }
 
 /**
@@ -78,7 +148,7 @@ function expire(draft: Draft) {
  */
 export function step(state: AdapterState, input: Input, now: number): Step {
   if (input.kind === "datagram") {
-    const routine = ping(state, input.message, now);
+    const routine = routinePing(state, input.message, now);
     if (routine !== undefined) return routine;
   }
   return generalStep(state, input, now);
@@ -86,44 +156,14 @@ export function step(state: AdapterState, input: Input, now: number): Step {
 
 /**
  * `step` without the shortcut for a lone `WATCHDOG=1`: every input through the working copy
- * and the rule modules. The shortcut must give exactly what this gives (a property test
+ * and the phase tables. The shortcut must give exactly what this gives (a property test
  * compares them).
  */
 export function generalStep(state: AdapterState, input: Input, now: number): Step {
-  // Once shutdown has begun, nothing but the shell's own teardown matters.
-  if (state.phase === "stopping") return { state, effects: [] };
-  if (state.phase === "starting" && input.kind !== "started") return { state, effects: [] };
+  if (PHASES[state.phase][input.kind] === undefined) return { state, effects: [] };
   const draft = draftOf(state, now);
-  switch (input.kind) {
-    case "started":
-      start(draft, input.socket, input.address);
-      break;
-    case "datagram":
-      receive(draft, input.message);
-      applyEvents(draft);
-      break;
-    case "tick":
-      expire(draft);
-      applyEvents(draft);
-      break;
-    case "stop":
-      beginShutdown(draft, input.reason, 0);
-      break;
-    case "childStarted":
-      draft.child = { pid: input.pid, status: null };
-      break;
-    case "childExited":
-      if (draft.child !== null) draft.child = { ...draft.child, status: input.status };
-      serviceGone(draft);
-      beginShutdown(draft, input.reason, input.exitStatus);
-      break;
-  }
-  if (draft.phase === "running") superviseChild(draft);
-  // healthz turns false as soon as shutdown begins, whatever began it (behaviour §3).
-  if (draft.phase === "stopping" && draft.healthz) {
-    draft.healthz = false;
-    log(draft, "info", "Probe state changed", { probe: "healthz", from: true, to: false });
-  }
+  handle(draft, input);
+  finishShutdown(draft);
   const next = stateOf(draft);
   const { effects } = draft;
   // A tick consumed the shell's timer, so it always says what comes next.
@@ -131,5 +171,49 @@ export function generalStep(state: AdapterState, input: Input, now: number): Ste
   if (input.kind === "tick" || after !== nextDeadline(state)) {
     effects.push({ kind: "armTimer", at: after });
   }
+  return { state: next, effects };
+}
+
+const PING_EVENTS: readonly EventName[] = Object.freeze(["watchdog"]);
+const PING_ECHO: Effect = Object.freeze({ kind: "echo", lines: Object.freeze(["WATCHDOG=1"]) });
+const PING_LOG: Effect = Object.freeze({
+  kind: "log",
+  level: "info",
+  message: "Event",
+  fields: EVENT_FIELDS.get("watchdog")!,
+});
+
+/**
+ * The step for the commonest input by far, a lone `WATCHDOG=1` (a service in a tight loop sends nothing
+ * else): the same step as the general path, without the working copy, the sort and the
+ * intermediate arrays. Only the routine case: a running adapter whose watchdog is already
+ * armed (or off), whose probes the `watchdog` event leaves as they are, and which it does not
+ * shut down; anything else is `undefined` and goes the general way.
+ */
+// deno bench bench/reducer.bench.ts: step() for a ping takes 173 ns with this, 401 ns without.
+export function routinePing(
+  state: AdapterState,
+  message: NotifyMessage,
+  now: number,
+): Step | undefined {
+  const { accepted } = message;
+  if (state.phase !== "running" || accepted.length !== 1 || message.rejected.length !== 0) return;
+  const { key, value } = accepted[0];
+  if (key !== "WATCHDOG" || value !== "1") return;
+  const { config, watchdogTimeoutMs } = state;
+  // The first arming is logged; a probe change or a shutdown is the general path's.
+  if (watchdogTimeoutMs !== 0 && state.watchdogDeadlineMs === null) return;
+  if (config.shutdown.has("watchdog")) return;
+  if (react(state.livez, PING_EVENTS, config.livezTrue, config.livezFalse) !== state.livez) return;
+  if (react(state.readyz, PING_EVENTS, config.readyzTrue, config.readyzFalse) !== state.readyz) {
+    return;
+  }
+  const next = copyOf(state);
+  next.watchdogDeadlineMs = watchdogTimeoutMs === 0 ? null : now + watchdogTimeoutMs;
+  next.lastEvent = { name: "watchdog", atMs: now };
+  next.counters = countPing(state.counters);
+  const effects: Effect[] = config.echo ? [PING_ECHO, PING_LOG] : [PING_LOG];
+  const after = nextDeadline(next);
+  if (after !== nextDeadline(state)) effects.push({ kind: "armTimer", at: after });
   return { state: next, effects };
 }

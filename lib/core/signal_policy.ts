@@ -6,6 +6,9 @@
  * @module
  */
 
+import { type Draft, log } from "./draft.ts";
+import { beginShutdown } from "./lifecycle.ts";
+import { forwardSignal } from "./main_process.ts";
 import type { SignalName } from "./signals.ts";
 
 /** What the adapter does with a signal. */
@@ -82,4 +85,38 @@ const WRAPPER: Readonly<Partial<Record<SignalName, SignalAction>>> = {
  */
 export function signalAction(signal: SignalName, mode: "sidecar" | "wrapper"): SignalAction {
   return (mode === "sidecar" ? SIDECAR : WRAPPER)[signal] ?? "ignore";
+}
+
+/**
+ * What a caught signal does now, in this phase: a stop signal stops a running adapter (one that
+ * is not healthy yet stops as soon as it is; one already stopping keeps its first reason), a
+ * forwarded one goes to the main process (behaviour §9.2), an ignored one is logged.
+ *
+ * @example SIGTERM before the adapter is healthy
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { draftOf } from "./draft.ts";
+ * import { receiveSignal } from "./signal_policy.ts";
+ * import { initialState } from "./state.ts";
+ *
+ * const draft = draftOf(initialState(parseConfig({}).config), 0);
+ * receiveSignal(draft, "SIGTERM");
+ * assert.equal(draft.earlyStop, "SIGTERM");
+ * assert.equal(draft.phase, "starting");
+ * ```
+ */
+export function receiveSignal(draft: Draft, signal: SignalName): void {
+  switch (signalAction(signal, draft.command === null ? "sidecar" : "wrapper")) {
+    case "stop":
+      if (draft.phase === "starting") draft.earlyStop ??= signal;
+      else beginShutdown(draft, "signal", signal, 0);
+      return;
+    case "forward":
+      return forwardSignal(draft, signal);
+    case "ignore":
+      return log(draft, "info", "Signal ignored", { signal });
+    case "quiet":
+      return;
+  }
 }

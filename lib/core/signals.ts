@@ -1,7 +1,7 @@
 /**
- * Linux signals by name and number (x86-64 and arm64 share them): how a child's end becomes
- * an exit status (128 + number, as a shell reports it) and which names the configuration
- * accepts for `ADAPTER_WATCHDOG_SIGNAL`.
+ * Linux signals by name and number (x86-64 and arm64 share them): how a process's end is named
+ * and becomes an exit status (128 + number, as a shell reports it), and which names the
+ * configuration accepts for `ADAPTER_WATCHDOG_SIGNAL`.
  *
  * @module
  */
@@ -85,18 +85,38 @@ export function parseSignal(text: string): SignalName | undefined {
   );
 }
 
+// glibc reserves the kernel's first two real-time signals (32 and 33) for its threads, so
+// its SIGRTMIN, the one `kill -l` and `systemctl kill` count from, is 34; SIGRTMAX is 64.
+const SIGRTMIN = 34;
+const SIGRTMAX = 64;
+
+const NAMES_BY_NUMBER: ReadonlyMap<number, SignalName> = new Map(
+  (Object.entries(SIGNAL_NUMBERS) as [SignalName, number][])
+    // SIGPOLL is another name of SIGIO: a number is named once, by its first name.
+    .filter(([name]) => name !== "SIGPOLL")
+    .map(([name, number]) => [number, name]),
+);
+
 /**
- * The exit status a shell reports for a process ended by `signal`: 128 + its number.
+ * A signal's name for a person: `SIGTERM`, `SIGRTMIN+2` for a real-time signal (as `kill -l`
+ * names it), or `signal 32` for a number with no name.
  *
  * @example Usage
  * ```ts
  * import assert from "node:assert/strict";
- * import { signalExitStatus } from "./signals.ts";
+ * import { signalName } from "./signals.ts";
  *
- * assert.equal(signalExitStatus("SIGKILL"), 137);
+ * assert.equal(signalName(15), "SIGTERM");
+ * assert.equal(signalName(36), "SIGRTMIN+2");
+ * assert.equal(signalName(64), "SIGRTMAX");
+ * assert.equal(signalName(32), "signal 32");
  * ```
  */
-export function signalExitStatus(signal: SignalName): number | undefined {
-  const number = SIGNAL_NUMBERS[signal];
-  return number === undefined ? undefined : 128 + number;
+export function signalName(number: number): string {
+  const name = NAMES_BY_NUMBER.get(number);
+  if (name !== undefined) return name;
+  if (number === SIGRTMAX) return "SIGRTMAX";
+  if (number === SIGRTMIN) return "SIGRTMIN";
+  if (number > SIGRTMIN && number < SIGRTMAX) return `SIGRTMIN+${number - SIGRTMIN}`;
+  return `signal ${number}`;
 }

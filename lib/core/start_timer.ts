@@ -21,13 +21,13 @@ import { type Draft, log } from "./draft.ts";
  *
  * const draft = draftOf(initialState(parseConfig({}).config), 1_000);
  * armStartTimer(draft);
- * assert.equal(draft.startDeadline, 91_000);
+ * assert.equal(draft.startDeadlineMs, 91_000);
  * ```
  */
 export function armStartTimer(draft: Draft): void {
-  const timeoutMs = draft.config.timeoutStartSec;
+  const timeoutMs = draft.config.timeoutStartMs;
   if (timeoutMs === 0) return;
-  draft.startDeadline = draft.now + timeoutMs;
+  draft.startDeadlineMs = draft.now + timeoutMs;
   log(draft, "info", "Timer armed", { timer: "start", timeoutMs });
 }
 
@@ -42,17 +42,17 @@ export function armStartTimer(draft: Draft): void {
  * import { completeStartup } from "./start_timer.ts";
  * import { initialState } from "./state.ts";
  *
- * const draft = draftOf({ ...initialState(parseConfig({}).config), startDeadline: 90_000 }, 0);
+ * const draft = draftOf({ ...initialState(parseConfig({}).config), startDeadlineMs: 90_000 }, 0);
  * completeStartup(draft);
  * assert.equal(draft.readySeen, true);
- * assert.equal(draft.startDeadline, null);
+ * assert.equal(draft.startDeadlineMs, null);
  * ```
  */
 export function completeStartup(draft: Draft): void {
   if (draft.readySeen) return;
   draft.readySeen = true;
-  if (draft.startDeadline === null) return;
-  draft.startDeadline = null;
+  if (draft.startDeadlineMs === null) return;
+  draft.startDeadlineMs = null;
   log(draft, "info", "Timer stopped", { timer: "start", cause: "READY=1" });
 }
 
@@ -67,21 +67,21 @@ export function completeStartup(draft: Draft): void {
  * import { expireStartTimer } from "./start_timer.ts";
  * import { initialState } from "./state.ts";
  *
- * const state = { ...initialState(parseConfig({}).config), startDeadline: 90_000 };
+ * const state = { ...initialState(parseConfig({}).config), startDeadlineMs: 90_000 };
  * const draft = draftOf(state, 90_000);
  * expireStartTimer(draft);
  * assert.deepEqual(draft.events, ["start_timeout"]);
- * assert.equal(draft.startDeadline, null);
+ * assert.equal(draft.startDeadlineMs, null);
  * ```
  */
 export function expireStartTimer(draft: Draft): void {
-  if (draft.startDeadline === null || draft.now < draft.startDeadline) return;
+  if (draft.startDeadlineMs === null || draft.now < draft.startDeadlineMs) return;
   draft.lastFailure = {
     event: "start_timeout",
-    at: draft.now,
-    timeoutMs: draft.config.timeoutStartSec,
+    atMs: draft.now,
+    timeoutMs: draft.config.timeoutStartMs,
   };
-  draft.startDeadline = null;
+  draft.startDeadlineMs = null;
   log(draft, "warning", "Timer expired", { timer: "start" });
   draft.events.push("start_timeout");
 }

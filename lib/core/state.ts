@@ -1,75 +1,102 @@
 /**
- * What the adapter knows (behaviour §3–§5, §9), what the shell feeds the reducer, and the
+ * What the adapter knows (behaviour §3–§5, §7, §9), what the shell feeds the reducer, and the
  * state before start-up. `/status`, `/metrics` and the probes read the state; `step` replaces it.
+ * Every time in the state is monotonic milliseconds (`…Ms`), the shell's clock as it passed it.
  *
  * @module
  */
 
-import type { ChildStatus } from "./child_exit.ts";
 import type { Config } from "./config.ts";
 import { type Counters, emptyCounters } from "./counters.ts";
 import type { EventName } from "./events.ts";
+import { type MainProcess, sigkillAtMs, waitingMainProcess } from "./main_process.ts";
 import type { NotifyMessage } from "./notify_message.ts";
+import type { ProcessEnd } from "./process_end.ts";
 import type { SignalName } from "./signals.ts";
 
 /** A failure the adapter judged: a timer that expired, or `WATCHDOG=trigger`. */
 export interface Failure {
   /** The event the failure raised. */
   readonly event: "watchdog_timeout" | "watchdog_trigger" | "start_timeout";
-  /** Monotonic milliseconds. */
-  readonly at: number;
-  /** The timeout that expired, in milliseconds (0 for a trigger). */
+  /** When it was judged. */
+  readonly atMs: number;
+  /** The timeout that expired (0 for a trigger). */
   readonly timeoutMs: number;
 }
 
-/** Wrapper mode: the watchdog signal was sent; SIGKILL follows at `killDeadline`. */
+/** Wrapper mode: the watchdog signal sent to the main process, on record for the message. */
 export interface Abort {
   /** The signal sent, from `ADAPTER_WATCHDOG_SIGNAL`. */
   readonly signal: SignalName;
   /** The failure it answered. */
   readonly cause: Failure;
-  /** Monotonic milliseconds; `null` once SIGKILL was sent, or when it never will be. */
-  readonly killDeadline: number | null;
 }
 
-/** Wrapper mode: the service process the adapter started. */
-export interface Child {
-  /** The service process's ID. */
-  readonly pid: number;
-  /** How it ended, once it has. */
-  readonly status: ChildStatus | null;
-}
+/** What began a shutdown (behaviour §7.2). */
+export type EndingCause =
+  /** SIGTERM or SIGINT, in the sidecar. */
+  | "signal"
+  /** Events in `ADAPTER_STATUS_SHUTDOWN` (behaviour §3.4). */
+  | "events"
+  /** Wrapper mode: the main process ended, or never started. */
+  | "main process"
+  /** Wrapper mode: an unexpected error in the adapter. */
+  | "error";
 
-/** Why the adapter shuts down, and the status it exits with. */
+/** Why the adapter shuts down, the status it exits with, and how long it waits. */
 export interface Ending {
-  /** Why, as logged: the signal, the events, or how the child ended. */
+  /** What began it. */
+  readonly cause: EndingCause;
+  /** Why, as logged: the signal, the events, or how the main process ended. */
   readonly reason: string;
-  /** The status the adapter exits with. */
+  /** The status the adapter exits with: the first reason's (behaviour §7.2). */
   readonly exitStatus: number;
+  /**
+   * When the adapter exits even if the main process has not been seen to end: a process the
+   * kernel never reports (or a runtime that loses its status) must not keep the adapter alive.
+   */
+  readonly giveUpAtMs: number;
+  /** A failure to start `COMMAND`, written even with `ADAPTER_LOG=false` (behaviour §9.1). */
+  readonly startupFailure: string | null;
 }
+
+/** The phases of the adapter's life (behaviour §7); each has its own table of inputs. */
+export type Phase =
+  /** Before the socket is bound and HTTP listens. */
+  | "starting"
+  /** Healthy: datagrams and timers are judged. */
+  | "running"
+  /** Shutdown began: the socket is closed, the main process is being stopped. */
+  | "stopping"
+  /** The shell is writing the last output and exits; nothing changes any more. */
+  | "exiting";
 
 /** Everything the adapter knows. */
 export interface AdapterState {
   /** The configuration, as parsed at start-up. */
   readonly config: Config;
-  /** `starting` until the socket is bound and HTTP listens, `stopping` once shutdown began. */
-  readonly phase: "starting" | "running" | "stopping";
+  /** Wrapper mode: `COMMAND` and its arguments; `null` in the sidecar. */
+  readonly command: readonly string[] | null;
+  /** Where the adapter is in its life. */
+  readonly phase: Phase;
   /** Whether `/healthz` answers 200: the adapter itself works. */
   readonly healthz: boolean;
   /** Whether `/livez` answers 200: the service is live. */
   readonly livez: boolean;
   /** Whether `/readyz` answers 200: the service is ready. */
   readonly readyz: boolean;
-  /** Monotonic time the adapter became healthy, for uptime. */
-  readonly startedAt: number | null;
+  /** When the adapter became healthy, for uptime. */
+  readonly startedAtMs: number | null;
+  /** A stop signal that came before the adapter was healthy: honoured once it is. */
+  readonly earlyStop: SignalName | null;
   /** Whether a `READY=1` has arrived: the start timer's only trigger (behaviour §4). */
   readonly readySeen: boolean;
-  /** Monotonic milliseconds at which the start timer expires; `null` while it is not armed. */
-  readonly startDeadline: number | null;
-  /** Milliseconds; 0 means no watchdog. */
-  readonly watchdogTimeout: number;
-  /** Monotonic milliseconds at which the watchdog expires; `null` while it is not armed. */
-  readonly watchdogDeadline: number | null;
+  /** When the start timer expires; `null` while it is not armed. */
+  readonly startDeadlineMs: number | null;
+  /** The watchdog timeout; 0 means no watchdog. */
+  readonly watchdogTimeoutMs: number;
+  /** When the watchdog expires; `null` while it is not armed. */
+  readonly watchdogDeadlineMs: number | null;
   /** The last `STATUS=` text; `null` before any, or after an empty one. */
   readonly statusText: string | null;
   /** The last `MAINPID=`. */
@@ -80,13 +107,13 @@ export interface AdapterState {
   readonly errno: number | null;
   /** The last `BUSERROR=`; `null` before any, or after an empty one. */
   readonly busError: string | null;
-  /** The last event and its monotonic time, for `/status`. */
-  readonly lastEvent: { readonly name: EventName; readonly at: number } | null;
+  /** The last event and when it came, for `/status`. */
+  readonly lastEvent: { readonly name: EventName; readonly atMs: number } | null;
   /** The last failure judged, for the termination message. */
   readonly lastFailure: Failure | null;
-  /** Wrapper mode: the service process, once started; always `null` in the sidecar. */
-  readonly child: Child | null;
-  /** Wrapper mode: the watchdog signal sent to the service, if any. */
+  /** Wrapper mode: the service's main process, the child the adapter starts; `null` otherwise. */
+  readonly mainProcess: MainProcess | null;
+  /** Wrapper mode: the watchdog signal sent to the main process, if any. */
   readonly abort: Abort | null;
   /** Why the adapter shuts down, once it does. */
   readonly ending: Ending | null;
@@ -98,23 +125,24 @@ export interface AdapterState {
 export type Input =
   /** The socket is bound and HTTP listens: the adapter is healthy. */
   | { readonly kind: "started"; readonly socket: string; readonly address: string }
+  /** One datagram from the socket, parsed. */
   | { readonly kind: "datagram"; readonly message: NotifyMessage }
   /** The shell's one timer fired: deadlines at or before `now` expire. */
   | { readonly kind: "tick" }
-  /** A stop request from outside (SIGTERM, SIGINT). */
-  | { readonly kind: "stop"; readonly reason: string }
-  /** Wrapper mode: the service process started. */
-  | { readonly kind: "childStarted"; readonly pid: number }
-  /** Wrapper mode: the service process ended, or could not start (`status` null). */
-  | {
-    readonly kind: "childExited";
-    readonly status: ChildStatus | null;
-    readonly exitStatus: number;
-    readonly reason: string;
-  };
+  /** A caught signal (behaviour §7.3); the core decides what it does. */
+  | { readonly kind: "signal"; readonly signal: SignalName }
+  /** Wrapper mode: `COMMAND` started as this process. */
+  | { readonly kind: "spawned"; readonly pid: number }
+  /** Wrapper mode: `COMMAND` could not be started (126 or 127, as a shell), and why. */
+  | { readonly kind: "spawnFailed"; readonly exitStatus: 126 | 127; readonly reason: string }
+  /** Wrapper mode: the main process ended, after the datagrams it sent before it were judged. */
+  | { readonly kind: "exited"; readonly pid: number; readonly end: ProcessEnd }
+  /** Something in the shell failed that nothing handled (a bug). */
+  | { readonly kind: "failed"; readonly error: string };
 
 /**
- * The state before the adapter is healthy, from the configuration.
+ * The state before the adapter is healthy, from the configuration and, in wrapper mode, the
+ * command it will start.
  *
  * @example Usage
  * ```ts
@@ -126,20 +154,26 @@ export type Input =
  * assert.equal(state.phase, "starting");
  * assert.equal(state.healthz, false);
  * assert.equal(state.readyz, true);
+ * assert.equal(state.mainProcess, null);
  * ```
  */
-export function initialState(config: Config): AdapterState {
+export function initialState(
+  config: Config,
+  command: readonly string[] | null = null,
+): AdapterState {
   return {
     config,
+    command,
     phase: "starting",
     healthz: false,
     livez: config.initialLivez,
     readyz: config.initialReadyz,
-    startedAt: null,
+    startedAtMs: null,
+    earlyStop: null,
     readySeen: false,
-    startDeadline: null,
-    watchdogTimeout: config.watchdogSec,
-    watchdogDeadline: null,
+    startDeadlineMs: null,
+    watchdogTimeoutMs: config.watchdogMs,
+    watchdogDeadlineMs: null,
     statusText: null,
     mainPid: null,
     exitStatus: null,
@@ -147,7 +181,7 @@ export function initialState(config: Config): AdapterState {
     busError: null,
     lastEvent: null,
     lastFailure: null,
-    child: null,
+    mainProcess: command === null ? null : waitingMainProcess(),
     abort: null,
     ending: null,
     counters: emptyCounters(),
@@ -170,10 +204,13 @@ function earlier(a: number | null, b: number | null): number | null {
  *
  * const state = initialState(parseConfig({}).config);
  * assert.equal(nextDeadline(state), null);
- * assert.equal(nextDeadline({ ...state, startDeadline: 90_000, watchdogDeadline: 30_000 }), 30_000);
+ * const armed = { ...state, startDeadlineMs: 90_000, watchdogDeadlineMs: 30_000 };
+ * assert.equal(nextDeadline(armed), 30_000);
  * ```
  */
 export function nextDeadline(state: AdapterState): number | null {
-  const timers = earlier(state.startDeadline, state.watchdogDeadline);
-  return state.abort === null ? timers : earlier(timers, state.abort.killDeadline);
+  const timers = earlier(state.startDeadlineMs, state.watchdogDeadlineMs);
+  const kill = state.mainProcess === null ? null : sigkillAtMs(state.mainProcess);
+  const giveUp = state.phase === "stopping" ? state.ending?.giveUpAtMs ?? null : null;
+  return earlier(earlier(timers, kill), giveUp);
 }

@@ -7,9 +7,9 @@
  */
 
 import { ERRNO_NAMES } from "./errno_names.ts";
-import type { ChildStatus } from "./child_exit.ts";
+import type { MainProcess } from "./main_process.ts";
+import { describeEnd } from "./process_end.ts";
 import type { AdapterState, Failure } from "./state.ts";
-import { signalExitStatus } from "./signals.ts";
 import { formatTimeSpan } from "./timespan.ts";
 
 /** Kubernetes keeps at most this many bytes of a termination message. */
@@ -17,11 +17,15 @@ export const TERMINATION_MESSAGE_MAX = 4096;
 // One field may take a quarter of the message, so that the others still fit.
 const FIELD_MAX = 1024;
 
-function ended(status: ChildStatus | null): string {
-  if (status === null) return "did not start";
-  if (status.signal === null) return `exited with status ${status.code}`;
-  const exitStatus = signalExitStatus(status.signal) ?? status.code;
-  return `ended by ${status.signal} (exit status ${exitStatus})`;
+function ended(main: MainProcess | null): string {
+  switch (main?.phase) {
+    case "ended":
+      return describeEnd(main.end);
+    case "lost":
+      return "was not reported to end after SIGKILL";
+    default:
+      return "did not start";
+  }
 }
 
 function failureText(failure: Failure): string {
@@ -35,17 +39,20 @@ function failureText(failure: Failure): string {
   }
 }
 
-function headline(state: AdapterState, status: ChildStatus | null): string {
-  const service = ended(status);
-  const { abort, ending } = state;
+function headline(state: AdapterState): string {
+  const { abort, ending, mainProcess } = state;
+  const service = ended(mainProcess);
   if (abort !== null) {
     return `${failureText(abort.cause)}; the service was sent ${abort.signal} and ${service}`;
   }
-  const reason = ending?.reason ?? "";
-  if (reason.startsWith("event ")) {
-    return `the adapter stopped on ${reason} (ADAPTER_STATUS_SHUTDOWN); the service ${service}`;
+  if (ending?.cause === "events") {
+    return `the adapter stopped on ${ending.reason} (ADAPTER_STATUS_SHUTDOWN); the service ${service}`;
   }
-  return status === null ? `the service did not start: ${reason}` : `the service ${service}`;
+  if (ending?.cause === "error") {
+    return `the adapter stopped on an ${ending.reason}; the service ${service}`;
+  }
+  if (mainProcess?.phase === "failed") return `the service did not start: ${mainProcess.reason}`;
+  return `the service ${service}`;
 }
 
 function errnoText(errno: number): string {
@@ -67,9 +74,9 @@ function fitBytes(text: string, max: number): string {
 }
 
 /**
- * The message for a wrapper that is ending, given how its child ended (`null`: it never
- * started): what ended the service, an earlier failure, then the service's last `STATUS=`,
- * `ERRNO=`, `BUSERROR=` and `EXIT_STATUS=`, one per line.
+ * The message for a wrapper that is ending, from how its main process ended: what ended the
+ * service, an earlier failure, then the service's last `STATUS=`, `ERRNO=`, `BUSERROR=` and
+ * `EXIT_STATUS=`, one per line.
  *
  * @example A service that exited on its own
  * ```ts
@@ -78,15 +85,16 @@ function fitBytes(text: string, max: number): string {
  * import { initialState } from "./state.ts";
  * import { terminationMessage } from "./termination_message.ts";
  *
- * const state = { ...initialState(parseConfig({}).config), statusText: "Loading" };
- * assert.equal(
- *   terminationMessage(state, { code: 3, signal: null }),
- *   "the service exited with status 3\nstatus: Loading\n",
- * );
+ * const state = {
+ *   ...initialState(parseConfig({}).config, ["sh"]),
+ *   mainProcess: { phase: "ended" as const, pid: 42, end: { kind: "exited" as const, code: 3 } },
+ *   statusText: "Loading",
+ * };
+ * assert.equal(terminationMessage(state), "the service exited with status 3\nstatus: Loading\n");
  * ```
  */
-export function terminationMessage(state: AdapterState, status: ChildStatus | null): string {
-  const lines = [headline(state, status)];
+export function terminationMessage(state: AdapterState): string {
+  const lines = [headline(state)];
   const failure = state.lastFailure;
   if (failure !== null && failure !== state.abort?.cause) lines.push(failureText(failure));
   if (state.statusText !== null) lines.push(`status: ${cut(state.statusText, FIELD_MAX)}`);

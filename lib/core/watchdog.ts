@@ -12,18 +12,18 @@ import { type Draft, log } from "./draft.ts";
 
 /** Sets the deadline to now + timeout; logs only when the watchdog was not armed. */
 function arm(draft: Draft, cause: string): void {
-  if (draft.watchdogTimeout === 0) {
-    draft.watchdogDeadline = null;
+  if (draft.watchdogTimeoutMs === 0) {
+    draft.watchdogDeadlineMs = null;
     return;
   }
-  const wasArmed = draft.watchdogDeadline !== null;
-  draft.watchdogDeadline = draft.now + draft.watchdogTimeout;
+  const wasArmed = draft.watchdogDeadlineMs !== null;
+  draft.watchdogDeadlineMs = draft.now + draft.watchdogTimeoutMs;
   // A routine ping re-arms silently; its event record is enough.
   if (!wasArmed) {
     log(draft, "info", "Timer armed", {
       timer: "watchdog",
       cause,
-      timeoutMs: draft.watchdogTimeout,
+      timeoutMs: draft.watchdogTimeoutMs,
     });
   }
 }
@@ -39,15 +39,15 @@ function arm(draft: Draft, cause: string): void {
  * import { initialState } from "./state.ts";
  * import { disarmWatchdog } from "./watchdog.ts";
  *
- * const state = { ...initialState(parseConfig({}).config), watchdogDeadline: 30_000 };
+ * const state = { ...initialState(parseConfig({}).config), watchdogDeadlineMs: 30_000 };
  * const draft = draftOf(state, 0);
  * disarmWatchdog(draft, "STOPPING=1");
- * assert.equal(draft.watchdogDeadline, null);
+ * assert.equal(draft.watchdogDeadlineMs, null);
  * ```
  */
 export function disarmWatchdog(draft: Draft, cause: string): void {
-  if (draft.watchdogDeadline === null) return;
-  draft.watchdogDeadline = null;
+  if (draft.watchdogDeadlineMs === null) return;
+  draft.watchdogDeadlineMs = null;
   log(draft, "info", "Timer disarmed", { timer: "watchdog", cause });
 }
 
@@ -68,11 +68,11 @@ export function disarmWatchdog(draft: Draft, cause: string): void {
  * const { config } = parseConfig({ ADAPTER_UNIT_WATCHDOG_SEC: "30s" });
  * const draft = draftOf(initialState(config), 1_000);
  * watchdogOnReady(draft, true);
- * assert.equal(draft.watchdogDeadline, 31_000);
+ * assert.equal(draft.watchdogDeadlineMs, 31_000);
  * ```
  */
 export function watchdogOnReady(draft: Draft, completesStartup: boolean): void {
-  if (completesStartup || draft.watchdogDeadline === null) arm(draft, "READY=1");
+  if (completesStartup || draft.watchdogDeadlineMs === null) arm(draft, "READY=1");
 }
 
 /**
@@ -89,15 +89,15 @@ export function watchdogOnReady(draft: Draft, completesStartup: boolean): void {
  * const { config } = parseConfig({ ADAPTER_UNIT_WATCHDOG_SEC: "30s" });
  * const draft = draftOf(initialState(config), 1_000);
  * watchdogPing(draft, "1");
- * assert.equal(draft.watchdogDeadline, 31_000);
+ * assert.equal(draft.watchdogDeadlineMs, 31_000);
  * watchdogPing(draft, "trigger");
- * assert.equal(draft.watchdogDeadline, null);
+ * assert.equal(draft.watchdogDeadlineMs, null);
  * assert.deepEqual(draft.events, ["watchdog", "watchdog_trigger"]);
  * ```
  */
 export function watchdogPing(draft: Draft, value: AssignmentValues["WATCHDOG"]): void {
   if (value === "trigger") {
-    draft.lastFailure = { event: "watchdog_trigger", at: draft.now, timeoutMs: 0 };
+    draft.lastFailure = { event: "watchdog_trigger", atMs: draft.now, timeoutMs: 0 };
     draft.events.push("watchdog_trigger");
     disarmWatchdog(draft, "WATCHDOG=trigger");
     return;
@@ -120,8 +120,8 @@ export function watchdogPing(draft: Draft, value: AssignmentValues["WATCHDOG"]):
  *
  * const draft = draftOf(initialState(parseConfig({}).config), 1_000);
  * watchdogUsec(draft, 5_000_000);
- * assert.equal(draft.watchdogTimeout, 5_000);
- * assert.equal(draft.watchdogDeadline, 6_000);
+ * assert.equal(draft.watchdogTimeoutMs, 5_000);
+ * assert.equal(draft.watchdogDeadlineMs, 6_000);
  * ```
  */
 export function watchdogUsec(draft: Draft, usec: number): void {
@@ -132,13 +132,13 @@ export function watchdogUsec(draft: Draft, usec: number): void {
     });
     return;
   }
-  draft.watchdogTimeout = usec === Infinity ? 0 : usec / 1000;
-  log(draft, "info", "Watchdog timeout changed", { timeoutMs: draft.watchdogTimeout });
-  if (draft.watchdogTimeout === 0) {
+  draft.watchdogTimeoutMs = usec === Infinity ? 0 : usec / 1000;
+  log(draft, "info", "Watchdog timeout changed", { timeoutMs: draft.watchdogTimeoutMs });
+  if (draft.watchdogTimeoutMs === 0) {
     disarmWatchdog(draft, "WATCHDOG_USEC=0");
     return;
   }
-  draft.watchdogDeadline = null;
+  draft.watchdogDeadlineMs = null;
   arm(draft, "WATCHDOG_USEC");
 }
 
@@ -154,19 +154,19 @@ export function watchdogUsec(draft: Draft, usec: number): void {
  * import { expireWatchdog } from "./watchdog.ts";
  *
  * const { config } = parseConfig({ ADAPTER_UNIT_WATCHDOG_SEC: "30s" });
- * const draft = draftOf({ ...initialState(config), watchdogDeadline: 31_000 }, 31_000);
+ * const draft = draftOf({ ...initialState(config), watchdogDeadlineMs: 31_000 }, 31_000);
  * expireWatchdog(draft);
  * assert.deepEqual(draft.events, ["watchdog_timeout"]);
  * assert.equal(draft.lastFailure?.timeoutMs, 30_000);
  * ```
  */
 export function expireWatchdog(draft: Draft): void {
-  if (draft.watchdogDeadline === null || draft.now < draft.watchdogDeadline) return;
-  draft.watchdogDeadline = null;
+  if (draft.watchdogDeadlineMs === null || draft.now < draft.watchdogDeadlineMs) return;
+  draft.watchdogDeadlineMs = null;
   draft.lastFailure = {
     event: "watchdog_timeout",
-    at: draft.now,
-    timeoutMs: draft.watchdogTimeout,
+    atMs: draft.now,
+    timeoutMs: draft.watchdogTimeoutMs,
   };
   log(draft, "warning", "Timer expired", { timer: "watchdog" });
   draft.events.push("watchdog_timeout");

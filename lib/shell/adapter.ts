@@ -1,7 +1,9 @@
 /**
- * The running adapter: the pieces of the shell wired to one runtime. Start-up binds the
- * socket and listens before the adapter becomes healthy; shutdown undoes it in order. Every
- * rule of behaviour lives in the core; what happens here is wiring.
+ * The running adapter, in three parts a reader follows top to bottom: start-up builds
+ * everything in dependency order (the inbox, the state, the outputs, the signal listeners,
+ * the socket and the HTTP listener), running wires the effects to what was built and feeds
+ * the reducer, and shutdown closes the endpoints and, once the core says so, flushes and
+ * ends. Every rule of behaviour lives in the core; what happens here is wiring.
  *
  * @module
  */
@@ -9,14 +11,15 @@
 import type { LoadedConfig } from "../core/config.ts";
 import { handleRequest } from "../core/http_handler.ts";
 import { memoizedParser } from "../core/notify_message.ts";
+import type { ProcessEnd } from "../core/process_end.ts";
 import { initialState, type Input } from "../core/reducer.ts";
-import { signalAction } from "../core/signal_policy.ts";
 import type { SignalName } from "../core/signals.ts";
-import type { AdapterState } from "../core/state.ts";
 import { DeadlineTimer } from "./deadline_timer.ts";
 import { type HttpListener, listenHttp } from "./http_server.ts";
-import { logUnexpectedErrors } from "./last_resort.ts";
-import { errorText, type Logger } from "./logging.ts";
+import { reportUnexpectedErrors } from "./last_resort.ts";
+import { type Libc, loadLibc } from "./libc.ts";
+import { errorText } from "./logging.ts";
+import { Mailbox } from "./mailbox.ts";
 import { nextTurn, openSocketPoller, type SocketPoller } from "./next_turn.ts";
 import {
   bindNotifySocket,
@@ -26,38 +29,119 @@ import {
 } from "./notify_socket.ts";
 import { createOutputs, type Outputs } from "./outputs.ts";
 import { dropPermissions } from "./permissions.ts";
-import { createRuntime } from "./runtime.ts";
+import { startReaper } from "./reaper.ts";
+import { createRuntime, createStore, type Store } from "./runtime.ts";
 import { schedule, sleep } from "./schedule.ts";
-import { shutDown } from "./shutdown.ts";
-import { catchSignals } from "./signals.ts";
+import { catchSignals } from "./signal_listeners.ts";
 import { SocketReader } from "./socket_reader.ts";
 import type { SocketPath } from "./socket_path.ts";
 import { StartupError } from "./startup_failure.ts";
+import { writeTerminationLog } from "./termination_log.ts";
 
-/** How wrapper mode extends the sidecar. */
-export interface AdapterHooks {
-  /** Which mode runs: the sidecar alone, or the wrapper with its child. */
-  readonly mode: "sidecar" | "wrapper";
-  /** Wrapper mode: a signal the policy forwards. */
-  readonly forward?: (signal: SignalName) => void;
-  /** Wrapper mode: a signal the reducer sends the child (watchdog signal, SIGKILL). */
-  readonly signalChild?: (signal: SignalName, reason: string) => void;
-  /** Wrapper mode: ends the child if it still runs, and reports why it ended. */
-  readonly stopChild?: (state: AdapterState) => Promise<void>;
+/** A process wrapper mode started: its ID, and how to signal it. */
+export interface LaunchedProcess {
+  /** The process ID. */
+  readonly pid: number;
+  /** Sends it a signal; a process that has just ended is no error. */
+  kill(signal: SignalName): void;
 }
 
-/** A running adapter. */
-export interface Adapter {
-  /** Feeds one input to the reducer now. */
-  dispatch(input: Input): void;
-  /** Runs `action` once the datagrams the socket holds now have been judged. */
-  afterQueued(action: () => void): void;
-  /** The logger on stderr, silent when `ADAPTER_LOG` is false. */
-  readonly logger: Logger;
-  /** The HTTP address actually bound, e.g. `[::]:8089`. */
-  readonly address: string;
-  /** Resolves with the exit status once shutdown has finished (sockets closed, logs out). */
-  readonly exited: Promise<number>;
+/** Why `COMMAND` could not be started, with a shell's exit status for it. */
+export interface LaunchFailure {
+  /** 127 when it was not found, 126 when it cannot be executed. */
+  readonly exitStatus: 126 | 127;
+  /** The error record's message, naming the command and the reason. */
+  readonly message: string;
+}
+
+/** Wrapper mode's part: `COMMAND`, and how to start it. The sidecar has none. */
+export interface Launcher {
+  /** `COMMAND` and its arguments, as given after `run --`. */
+  readonly command: readonly string[];
+  /**
+   * Starts `COMMAND`; `ended` is called once, with its process ID and how it ended, or an
+   * Error when the runtime could not say.
+   */
+  launch(ended: (pid: number, end: ProcessEnd | Error) => void): LaunchedProcess | LaunchFailure;
+}
+
+/** The HTTP server may finish the answers under way for this long after shutdown began. */
+export const SERVER_STOP_BUDGET_MS = 1_500;
+/** The outputs may write what they hold for this long once the adapter is done. */
+export const FLUSH_BUDGET_MS = 300;
+
+/** What start-up built, for running. */
+interface Started {
+  readonly loaded: LoadedConfig;
+  readonly launcher: Launcher | null;
+  readonly now: () => number;
+  readonly mailbox: Mailbox<Input>;
+  readonly store: Store;
+  readonly outputs: Outputs;
+  readonly libc: Libc | null;
+  readonly bound: BoundSocket;
+  readonly listener: HttpListener;
+}
+
+/**
+ * Runs the adapter until it exits, and resolves with its exit status. Throws `StartupError`
+ * when it cannot start, with nothing left behind and the log flushed.
+ */
+export async function runAdapter(
+  loaded: LoadedConfig,
+  socketPath: SocketPath | null,
+  launcher: Launcher | null,
+): Promise<number> {
+  return await run(await startUp(loaded, socketPath, launcher));
+}
+
+async function startUp(
+  loaded: LoadedConfig,
+  socketPath: SocketPath | null,
+  launcher: Launcher | null,
+): Promise<Started> {
+  const { config } = loaded;
+  const now = () => performance.now();
+  const mailbox = new Mailbox<Input>();
+  const store = createStore(initialState(config, launcher?.command ?? null));
+  const outputs = createOutputs(config, {
+    stdout: Deno.stdout,
+    stderr: Deno.stderr,
+    schedule,
+    batchWait: nextTurn,
+  });
+  const { logger } = outputs;
+  reportUnexpectedErrors((error) => mailbox.post({ kind: "failed", error: errorText(error) }));
+  logger.log("info", "Configuration", loaded.effective);
+  for (const warning of loaded.warnings) logger.log("warning", warning, {});
+  // Listeners first: a signal that comes while binding waits in the mailbox.
+  catchSignals((signal) => mailbox.post({ kind: "signal", signal }));
+  const libc = launcher === null ? null : loadWrapperLibc(outputs);
+  // What the process can no longer load, an attacker in it cannot either.
+  dropPermissions("ffi");
+  const { bound, listener } = await openEndpoints(
+    loaded,
+    socketPath,
+    outputs,
+    (request) =>
+      handleRequest(
+        request,
+        store.state,
+        { wall: Date.now(), monotonic: now() },
+        outputs.droppedLines(),
+      ),
+  );
+  return { loaded, launcher, now, mailbox, store, outputs, libc, bound, listener };
+}
+
+// Wrapper mode reaps orphans as PID 1 and writes the termination message through libc.
+function loadWrapperLibc({ logger }: Outputs): Libc | null {
+  const opened = loadLibc();
+  if (!(opened instanceof Error)) return opened;
+  logger.log("warning", "libc not loaded: no reaping as PID 1, termination message through Deno", {
+    error: opened.message,
+  });
+  return null;
 }
 
 /**
@@ -65,7 +149,7 @@ export interface Adapter {
  * `StartupError` that carries the log records already queued.
  */
 async function openEndpoints(
-  { config, effective }: LoadedConfig,
+  { config }: LoadedConfig,
   socketPath: SocketPath | null,
   outputs: Outputs,
   handler: (request: Request) => Response,
@@ -95,7 +179,6 @@ async function openEndpoints(
   try {
     const listener = listenHttp({
       host: config.host,
-      defaultHost: effective.ADAPTER_HOST === "::",
       port: config.port,
       logger,
       schedule,
@@ -112,110 +195,114 @@ async function openEndpoints(
   }
 }
 
-/**
- * Starts the adapter: logs the configuration, binds the socket (at `socketPath`, resolved and
- * checked against the permissions), listens for HTTP, then becomes healthy and reads
- * datagrams. Throws `StartupError` when it cannot start, with nothing left behind and the log
- * flushed.
- */
-export async function startAdapter(
-  loaded: LoadedConfig,
-  socketPath: SocketPath | null,
-  hooks: AdapterHooks,
-): Promise<Adapter> {
-  const { config } = loaded;
-  const now = () => performance.now();
-  const outputs = createOutputs(config, {
-    stdout: Deno.stdout,
-    stderr: Deno.stderr,
-    schedule,
-    batchWait: nextTurn,
-  });
+/** Reads the socket and feeds the reducer until the core's `exit`; resolves with the status. */
+function run(started: Started): Promise<number> {
+  const { loaded: { config }, launcher, now, mailbox, store, outputs, libc, bound } = started;
   const { logger } = outputs;
-  logUnexpectedErrors(logger);
-  logger.log("info", "Configuration", loaded.effective);
-  for (const warning of loaded.warnings) logger.log("warning", warning, {});
-
-  // Listeners first: a stop requested while binding is honoured once the adapter runs.
-  let early: Input | undefined;
-  let dispatch = (input: Input): void => {
-    early ??= input;
-  };
-  catchSignals((signal) => {
-    const action = signalAction(signal, hooks.mode);
-    if (action === "stop") dispatch({ kind: "stop", reason: signal });
-    else if (action === "forward") hooks.forward?.(signal);
-    else if (action === "ignore") logger.log("info", "Signal ignored", { signal });
-  });
-
-  // The runtime's ports reach the socket, the listener and the reader opened below: its
-  // effects run only once the adapter has started, when all of them exist.
-  let resolveExited: (status: number) => void = () => {};
-  const exited = new Promise<number>((resolve) => resolveExited = resolve);
-  const timer = new DeadlineTimer(now, schedule, () => reader.requestTick());
+  const parse = memoizedParser();
   // Opened at the first flood that needs it, closed with the socket.
   let poller: SocketPoller | undefined;
   let socketClosed = false;
-  const runtime = createRuntime(initialState(config), {
-    now,
-    echo: (lines) => outputs.echoLines(lines),
-    logger,
-    armTimer: (at) => timer.arm(at),
-    signalChild: (signal, reason) => hooks.signalChild?.(signal, reason),
-    shutdown: (exitStatus) => {
-      void shutDown({
-        closeSocket: () => {
-          timer.arm(null);
-          reader.close();
-          socketClosed = true;
-          poller?.close();
-          removeNotifySocket(bound.file);
-        },
-        stopServer: () => listener.shutdown(),
-        stopChild: () => hooks.stopChild?.(runtime.state) ?? Promise.resolve(),
-        flushOutputs: () => outputs.flush(),
-        sleep,
-      }).then(() => resolveExited(exitStatus));
-    },
-  });
-  const { bound, listener } = await openEndpoints(
-    loaded,
-    socketPath,
-    outputs,
-    (request) =>
-      handleRequest(
-        request,
-        runtime.state,
-        { wall: Date.now(), monotonic: now() },
-        outputs.droppedLines(),
-      ),
-  );
-
-  const parse = memoizedParser();
-  const target = bound.file?.path ?? config.notifySocket.bindPath;
-  const reader = new SocketReader(bound.conn, target, {
-    datagram: (bytes) => runtime.dispatch({ kind: "datagram", message: parse(bytes) }),
-    tick: () => runtime.dispatch({ kind: "tick" }),
+  const reader = new SocketReader(bound.conn, bound.file?.path ?? config.notifySocket.bindPath, {
+    datagram: (bytes) => mailbox.post({ kind: "datagram", message: parse(bytes) }),
+    tick: () => mailbox.post({ kind: "tick" }),
     outputWait: () => outputs.outputWait(),
     yieldToLoop: () => socketClosed ? Promise.resolve() : (poller ??= openSocketPoller()).poll(),
     now,
     schedule,
     error: (error) => logger.log("error", "Socket receive failed", { error: errorText(error) }),
   });
+  const timer = new DeadlineTimer(now, schedule, () => reader.requestTick());
+  const reaper = libc !== null && Deno.pid === 1
+    ? startReaper(libc, () => mainPids(store), schedule)
+    : undefined;
+  // Wrapper mode: the process started, once it has been.
+  let child: LaunchedProcess | undefined;
+  const { promise: exited, resolve: exitWith, reject: failWith } = Promise.withResolvers<number>();
+  const closing = shutDown(started, () => {
+    reader.close();
+    socketClosed = true;
+    poller?.close();
+  });
 
-  dispatch = (input) => runtime.dispatch(input);
-  runtime.dispatch({
+  const dispatch = createRuntime(store, {
+    now,
+    echo: (lines) => outputs.echoLines(lines),
+    logger,
+    armTimer: (at) => timer.arm(at),
+    spawn: () => {
+      if (launcher === null) return;
+      const launched = launcher.launch((pid, end) => {
+        // Its orphans may have ended with it: reap them before the adapter goes.
+        reaper?.sweep();
+        // What it sent before it ended counts, as systemd reads notifications before SIGCHLD.
+        reader.afterQueued(() =>
+          mailbox.post(
+            end instanceof Error
+              ? { kind: "failed", error: errorText(end) }
+              : { kind: "exited", pid, end },
+          )
+        );
+      });
+      if ("exitStatus" in launched) {
+        const { exitStatus, message } = launched;
+        return mailbox.post({ kind: "spawnFailed", exitStatus, reason: message });
+      }
+      child = launched;
+      mailbox.post({ kind: "spawned", pid: launched.pid });
+    },
+    signalChild: (signal) => child?.kill(signal),
+    closeEndpoints: closing.closeEndpoints,
+    writeTerminationMessage: (path, text) => closing.writeTerminationMessage(path, text, libc),
+    exit: (exitStatus, startupFailure) => {
+      reaper?.stop();
+      closing.finish().then(() => {
+        // Without the adapter's log, a failure to start is still reported (main writes it).
+        if (startupFailure !== null && !config.log) {
+          failWith(new StartupError(startupFailure, exitStatus));
+        } else exitWith(exitStatus);
+      });
+    },
+  });
+  mailbox.open(dispatch);
+  mailbox.post({
     kind: "started",
     socket: config.notifySocket.text,
-    address: listener.address,
+    address: started.listener.address,
   });
   void reader.run();
-  if (early !== undefined) runtime.dispatch(early);
+  return exited;
+}
+
+function mainPids(store: Store): ReadonlySet<number> {
+  const main = store.state.mainProcess;
+  return new Set(main?.phase === "running" ? [main.pid] : []);
+}
+
+/**
+ * The shell's half of a shutdown (behaviour §7.2): the endpoints close as soon as it begins;
+ * the end waits for the HTTP answers under way (within the server's budget), the termination
+ * message, and the outputs (within theirs).
+ */
+function shutDown(started: Started, stopReading: () => void) {
+  const { outputs, bound, listener } = started;
+  let serverStopped: Promise<void> = Promise.resolve();
+  let budget: Promise<void> = Promise.resolve();
+  let messageWritten: Promise<void> = Promise.resolve();
   return {
-    dispatch,
-    afterQueued: (action) => reader.afterQueued(action),
-    logger,
-    address: listener.address,
-    exited,
+    closeEndpoints: () => {
+      stopReading();
+      removeNotifySocket(bound.file);
+      budget = sleep(SERVER_STOP_BUDGET_MS);
+      serverStopped = listener.shutdown();
+    },
+    writeTerminationMessage: (path: string, text: string, libc: Libc | null) => {
+      messageWritten = writeTerminationLog(path, text, outputs.logger, libc ?? undefined);
+    },
+    finish: async () => {
+      await Promise.race([serverStopped, budget]);
+      await messageWritten;
+      await Promise.race([outputs.flush(), sleep(FLUSH_BUDGET_MS)]);
+    },
   };
 }

@@ -7,8 +7,7 @@
  * @module
  */
 
-/** Schedules `fire` after `delayMs`; returns how to cancel it. */
-export type Schedule = (delayMs: number, fire: () => void) => () => void;
+import type { Schedule } from "./schedule.ts";
 
 const MAX_DELAY_MS = 2 ** 31 - 1;
 

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { Schedule } from "./deadline_timer.ts";
+import type { Schedule } from "./schedule.ts";
 import { listenHosts, listenOnFirst } from "./listen_plan.ts";
 import { errorText, type Logger } from "./logging.ts";
 
@@ -32,8 +32,6 @@ export interface HttpListener {
 export interface ListenerOptions {
   /** The IP literal to listen on, from `ADAPTER_HOST`. */
   readonly host: string;
-  /** Whether `host` is the default (`::` then falls back to `0.0.0.0`). */
-  readonly defaultHost: boolean;
   /** The TCP port, from `ADAPTER_PORT`; 0 takes any free port. */
   readonly port: number;
   /** Answers one request from the adapter's current state. */
@@ -59,7 +57,7 @@ export function listenHttp(options: ListenerOptions): HttpListener {
     Deno.serve({ hostname, port, onListen: () => {}, onError }, handler);
 
   let server = listenOnFirst(
-    listenHosts(options.host, options.defaultHost),
+    listenHosts(options.host),
     (hostname) => serve(hostname, options.port),
   );
   const { hostname, port } = server.addr;

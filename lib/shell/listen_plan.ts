@@ -9,9 +9,9 @@
 /** One attempt to listen: throws what `Deno.serve` threw. */
 export type Listen<T> = (hostname: string) => T;
 
-/** The hosts to try, in order. */
-export function listenHosts(host: string, isDefault: boolean): readonly string[] {
-  return isDefault && host === "::" ? ["::", "0.0.0.0"] : [host];
+/** The hosts to try, in order: `::`, set or by default, falls back to `0.0.0.0`. */
+export function listenHosts(host: string): readonly string[] {
+  return host === "::" ? ["::", "0.0.0.0"] : [host];
 }
 
 /** Listens on the first host that works, or throws the last attempt's error. */

@@ -7,7 +7,7 @@
 
 import type { Config } from "../core/config.ts";
 import type { DroppedLines } from "../core/metrics.ts";
-import type { Schedule } from "./deadline_timer.ts";
+import type { Schedule } from "./schedule.ts";
 import { type ByteSink, LineWriter, type WriterEvents } from "./line_writer.ts";
 import { createLogger, errorText, type Logger, SILENT } from "./logging.ts";
 

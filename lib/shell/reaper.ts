@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { Schedule } from "./deadline_timer.ts";
+import type { Schedule } from "./schedule.ts";
 import type { Libc } from "./libc.ts";
 
 const P_ALL = 0;

@@ -1,17 +1,19 @@
 /**
- * The runtime: the one place where the reducer meets the world. `dispatch` feeds an input to
- * `step` at the clock's time and carries out each effect through a narrow port, in one
- * exhaustive `switch` (the Elm architecture's runtime, as raj's 34 lines do it).
+ * The runtime: the one place where the reducer meets the world. The store holds the state and
+ * steps it; the runtime feeds it each input at the clock's time and carries out each effect
+ * through a narrow port, in one exhaustive `switch` (the Elm architecture's runtime, as raj's
+ * 34 lines do it).
  *
  * @module
  */
 
 import type { Effect } from "../core/effects.ts";
-import { type AdapterState, type Input, step } from "../core/reducer.ts";
+import { errorText } from "../core/error_text.ts";
+import { type AdapterState, type Input, type Step, step } from "../core/reducer.ts";
 import type { SignalName } from "../core/signals.ts";
 import type { Logger } from "./logging.ts";
 
-/** What the effects reach: the outputs, the one timer, the child, shutdown. */
+/** What the effects reach: the outputs, the one timer, the main process, the endpoints, exit. */
 export interface RuntimePorts {
   /** Monotonic milliseconds, the reducer's clock. */
   readonly now: () => number;
@@ -21,23 +23,57 @@ export interface RuntimePorts {
   readonly logger: Logger;
   /** Sets the one timer to this monotonic time, or cancels it. */
   readonly armTimer: (at: number | null) => void;
-  /** Wrapper mode: sends the service process a signal, the `signalChild` effect. */
-  readonly signalChild: (signal: SignalName, reason: string) => void;
-  /** Begins graceful shutdown with this exit status: the `shutdown` effect. */
-  readonly shutdown: (exitStatus: number, reason: string) => void;
+  /** Wrapper mode: starts `COMMAND`, and reports `spawned` or `spawnFailed`. */
+  readonly spawn: (command: readonly string[]) => void;
+  /** Wrapper mode: sends the main process a signal. */
+  readonly signalChild: (signal: SignalName) => void;
+  /** Closes the socket and stops the HTTP server: shutdown began. */
+  readonly closeEndpoints: () => void;
+  /** Wrapper mode: writes the termination message over the file at `path`. */
+  readonly writeTerminationMessage: (path: string, text: string) => void;
+  /** Flushes the outputs and ends the adapter with this status. */
+  readonly exit: (exitStatus: number, startupFailure: string | null) => void;
 }
 
-/** A running reducer. */
-export interface Runtime {
-  /** Applies one input now and carries out what it asks. */
-  dispatch(input: Input): void;
+/** The state and the reducer: what the probes read, and what an input changes. */
+export interface Store {
   /** The current state, as the probes see it. */
   readonly state: AdapterState;
+  /** Applies one input at `now` and returns what the shell must do. */
+  step(input: Input, now: number): readonly Effect[];
 }
 
-/** Starts a runtime from `initial`. */
-export function createRuntime(initial: AdapterState, ports: RuntimePorts): Runtime {
+/**
+ * Holds the state from `initial` on, and steps it; a step that throws (a bug) changes nothing
+ * and becomes the input `failed`, which the core judges like any other.
+ */
+export function createStore(initial: AdapterState): Store {
   let state = initial;
+  const apply = (input: Input, now: number): readonly Effect[] => {
+    let result: Step;
+    try {
+      result = step(state, input, now);
+    } catch (error) {
+      // The core failing on its own report of a failure has nothing left to tell it.
+      if (input.kind === "failed") return [];
+      return apply({ kind: "failed", error: errorText(error) }, now);
+    }
+    state = result.state;
+    return result.effects;
+  };
+  return {
+    get state() {
+      return state;
+    },
+    step: apply,
+  };
+}
+
+/**
+ * The consumer of the mailbox: each input through the store, each effect carried out; an
+ * effect that throws becomes the input `failed` once the others have run.
+ */
+export function createRuntime(store: Store, ports: RuntimePorts): (input: Input) => void {
   const perform = (effect: Effect) => {
     switch (effect.kind) {
       case "echo":
@@ -46,22 +82,30 @@ export function createRuntime(initial: AdapterState, ports: RuntimePorts): Runti
         return ports.logger.log(effect.level, effect.message, effect.fields);
       case "armTimer":
         return ports.armTimer(effect.at);
+      case "spawn":
+        return ports.spawn(effect.command);
       case "signalChild":
-        return ports.signalChild(effect.signal, effect.reason);
+        return ports.signalChild(effect.signal);
       case "shutdown":
-        return ports.shutdown(effect.exitStatus, effect.reason);
+        return ports.closeEndpoints();
+      case "writeTerminationMessage":
+        return ports.writeTerminationMessage(effect.path, effect.text);
+      case "exit":
+        return ports.exit(effect.exitStatus, effect.startupFailure);
       default:
         effect satisfies never;
     }
   };
-  return {
-    dispatch(input) {
-      const result = step(state, input, ports.now());
-      state = result.state;
-      for (const effect of result.effects) perform(effect);
-    },
-    get state() {
-      return state;
-    },
+  const dispatch = (input: Input): void => {
+    const failures: unknown[] = [];
+    for (const effect of store.step(input, ports.now())) {
+      try {
+        perform(effect);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    for (const error of failures) dispatch({ kind: "failed", error: errorText(error) });
   };
+  return dispatch;
 }

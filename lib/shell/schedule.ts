@@ -10,7 +10,8 @@
  * @module
  */
 
-import type { Schedule } from "./deadline_timer.ts";
+/** Schedules `fire` after `delayMs`; returns how to cancel it. */
+export type Schedule = (delayMs: number, fire: () => void) => () => void;
 
 interface Entry {
   readonly at: number;

@@ -14,7 +14,7 @@
  */
 
 import { NOTIFY_BUFFER_MAX } from "../core/notify_message.ts";
-import type { Schedule } from "./deadline_timer.ts";
+import type { Schedule } from "./schedule.ts";
 
 /** How long a tick waits for its marker before it goes ahead anyway. */
 export const TICK_FALLBACK_MS = 10;

@@ -45,8 +45,8 @@ Deno.test("parseConfig() gives every behaviour §1 default on an empty environme
     "start_timeout",
   ]);
   assert.deepEqual([...config.shutdown], []);
-  assert.equal(config.timeoutStartSec, 90_000);
-  assert.equal(config.watchdogSec, 0);
+  assert.equal(config.timeoutStartMs, 90_000);
+  assert.equal(config.watchdogMs, 0);
   assert.equal(config.host, "::");
   assert.equal(config.socketMode, 0o666);
   assert.equal(effective.ADAPTER_PORT, "8089");
@@ -94,8 +94,8 @@ Deno.test("parseConfig() reads every variable of behaviour §1", () => {
   assert.deepEqual([...config.readyzTrue], ["watchdog"]);
   assert.deepEqual([...config.readyzFalse], ["errno"]);
   assert.deepEqual([...config.shutdown], ["stopping", "start_timeout"]);
-  assert.equal(config.timeoutStartSec, 90_000);
-  assert.equal(config.watchdogSec, 500);
+  assert.equal(config.timeoutStartMs, 90_000);
+  assert.equal(config.watchdogMs, 500);
   assert.equal(config.host, "127.0.0.1");
   assert.equal(config.socketMode, 0o660);
 });
@@ -136,8 +136,8 @@ Deno.test("parseConfig() reads durations as systemd time spans in milliseconds",
       ADAPTER_UNIT_TIMEOUT_START_SEC: text,
       ADAPTER_UNIT_WATCHDOG_SEC: text,
     });
-    assert.equal(config.timeoutStartSec, milliseconds, text);
-    assert.equal(config.watchdogSec, milliseconds, text);
+    assert.equal(config.timeoutStartMs, milliseconds, text);
+    assert.equal(config.watchdogMs, milliseconds, text);
   }
 });
 
@@ -147,8 +147,8 @@ Deno.test("parseConfig() reads 0 and infinity as a disabled timer", () => {
       ADAPTER_UNIT_TIMEOUT_START_SEC: text,
       ADAPTER_UNIT_WATCHDOG_SEC: text,
     });
-    assert.equal(config.timeoutStartSec, 0, text);
-    assert.equal(config.watchdogSec, 0, text);
+    assert.equal(config.timeoutStartMs, 0, text);
+    assert.equal(config.watchdogMs, 0, text);
   }
 });
 
@@ -258,7 +258,7 @@ Deno.test("SETTINGS lists each variable once, and every default parses", () => {
 Deno.test("parseConfig() gives the wrapper's supervision settings their systemd defaults", () => {
   const { config } = parseConfig({});
   assert.equal(config.watchdogSignal, "SIGABRT");
-  assert.equal(config.timeoutAbortSec, 90_000);
+  assert.equal(config.timeoutAbortMs, 90_000);
   assert.equal(config.terminationMessagePath, "/dev/termination-log");
 });
 
@@ -268,9 +268,9 @@ Deno.test("parseConfig() reads signals and the abort timeout as systemd does; no
   assert.equal(read({ ADAPTER_WATCHDOG_SIGNAL: "QUIT" }).watchdogSignal, "SIGQUIT");
   assert.equal(read({ ADAPTER_WATCHDOG_SIGNAL: "9" }).watchdogSignal, "SIGKILL");
   assert.equal(read({ ADAPTER_WATCHDOG_SIGNAL: "SIGTERM" }).watchdogSignal, "SIGTERM");
-  assert.equal(read({ ADAPTER_TIMEOUT_ABORT_SEC: "0" }).timeoutAbortSec, 0);
-  assert.equal(read({ ADAPTER_TIMEOUT_ABORT_SEC: "infinity" }).timeoutAbortSec, Infinity);
-  assert.equal(read({ ADAPTER_TIMEOUT_ABORT_SEC: "250ms" }).timeoutAbortSec, 250);
+  assert.equal(read({ ADAPTER_TIMEOUT_ABORT_SEC: "0" }).timeoutAbortMs, 0);
+  assert.equal(read({ ADAPTER_TIMEOUT_ABORT_SEC: "infinity" }).timeoutAbortMs, Infinity);
+  assert.equal(read({ ADAPTER_TIMEOUT_ABORT_SEC: "250ms" }).timeoutAbortMs, 250);
   assert.equal(read({ ADAPTER_TERMINATION_MESSAGE_PATH: "" }).terminationMessagePath, null);
   assert.equal(
     read({ ADAPTER_TERMINATION_MESSAGE_PATH: "/tmp/why" }).terminationMessagePath,
@@ -280,11 +280,11 @@ Deno.test("parseConfig() reads signals and the abort timeout as systemd does; no
 
 Deno.test("parseConfig() counts durations in whole microseconds: below 1 µs is 0, off", () => {
   const watchdog = (text: string) => parseConfig({ ADAPTER_UNIT_WATCHDOG_SEC: text }).config;
-  assert.equal(watchdog("0.4us").watchdogSec, 0);
-  assert.equal(watchdog("0.999us").watchdogSec, 0);
-  assert.equal(watchdog("1.9us").watchdogSec, 0.001);
-  assert.equal(watchdog("0.3s").watchdogSec, 300);
-  assert.equal(watchdog("1.1ms").watchdogSec, 1.1);
+  assert.equal(watchdog("0.4us").watchdogMs, 0);
+  assert.equal(watchdog("0.999us").watchdogMs, 0);
+  assert.equal(watchdog("1.9us").watchdogMs, 0.001);
+  assert.equal(watchdog("0.3s").watchdogMs, 300);
+  assert.equal(watchdog("1.1ms").watchdogMs, 1.1);
 });
 
 Deno.test("parseConfig() accepts IPv4 and IPv6 literals for ADAPTER_HOST", () => {

@@ -42,7 +42,7 @@ Deno.test("handleRequest() answers the probes 200 or 503 with exactly four field
 Deno.test("handleRequest() answers /healthz 503 before start and during shutdown", () => {
   const before = initialState(parseConfig({}).config);
   assert.equal(get(before, "/healthz").status, 503);
-  const stopping = step(running(), { kind: "stop", reason: "SIGTERM" }, 2_000).state;
+  const stopping = step(running(), { kind: "signal", signal: "SIGTERM" }, 2_000).state;
   assert.equal(get(stopping, "/healthz").status, 503);
 });
 
@@ -166,8 +166,9 @@ Deno.test("handleRequest() answers 405 with Allow on /status and /healthz too", 
 });
 
 Deno.test("handleRequest() shows the probe values of a stopping adapter in every body", async () => {
-  const state = step(send(running(), "READY=1", 2_000), { kind: "stop", reason: "SIGTERM" }, 3_000)
-    .state;
+  const state =
+    step(send(running(), "READY=1", 2_000), { kind: "signal", signal: "SIGTERM" }, 3_000)
+      .state;
   const response = get(state, "/readyz");
   assert.equal(response.status, 200);
   assert.equal(

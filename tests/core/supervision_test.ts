@@ -14,6 +14,8 @@ const signals = (effects: readonly Effect[]) =>
 const timers = (effects: readonly Effect[]) =>
   effects.flatMap((effect) => effect.kind === "armTimer" ? [effect.at] : []);
 const tick: Input = { kind: "tick" };
+const sigkillAt = (state: AdapterState) =>
+  state.mainProcess?.phase === "running" ? state.mainProcess.sigkillAtMs : null;
 
 Deno.test("step() sends the child SIGABRT at the watchdog timeout, then SIGKILL after the abort timeout", () => {
   const ready = wrapped({ ADAPTER_TIMEOUT_ABORT_SEC: "5s" });
@@ -21,9 +23,9 @@ Deno.test("step() sends the child SIGABRT at the watchdog timeout, then SIGKILL 
   assert.deepEqual(signals(expired.effects), ["SIGABRT"]);
   assert.deepEqual(expired.state.abort, {
     signal: "SIGABRT",
-    cause: { event: "watchdog_timeout", at: 3_000, timeoutMs: 2_000 },
-    killDeadline: 8_000,
+    cause: { event: "watchdog_timeout", atMs: 3_000, timeoutMs: 2_000 },
   });
+  assert.equal(sigkillAt(expired.state), 8_000);
   assert.deepEqual(timers(expired.effects), [8_000]);
   assert.equal(expired.state.livez, false);
   // A ping while it aborts neither sends the signal again nor moves the kill.
@@ -32,15 +34,15 @@ Deno.test("step() sends the child SIGABRT at the watchdog timeout, then SIGKILL 
   assert.deepEqual(signals(step(pinged.state, tick, 7_999).effects), []);
   const killed = step(pinged.state, tick, 8_000);
   assert.deepEqual(signals(killed.effects), ["SIGKILL"]);
-  assert.equal(killed.state.abort?.killDeadline, null);
+  assert.equal(sigkillAt(killed.state), null);
   assert.deepEqual(signals(step(killed.state, tick, 9_000).effects), []);
 });
 
 Deno.test("step() treats WATCHDOG=trigger as a watchdog timeout in wrapper mode", () => {
   const { state, effects } = send(wrapped(), "WATCHDOG=trigger", 1_500);
   assert.deepEqual(signals(effects), ["SIGABRT"]);
-  assert.deepEqual(state.abort?.cause, { event: "watchdog_trigger", at: 1_500, timeoutMs: 0 });
-  assert.equal(state.abort?.killDeadline, 91_500);
+  assert.deepEqual(state.abort?.cause, { event: "watchdog_trigger", atMs: 1_500, timeoutMs: 0 });
+  assert.equal(sigkillAt(state), 91_500);
 });
 
 Deno.test("step() sends the configured signal; never SIGKILL with an infinite abort timeout", () => {
@@ -50,7 +52,7 @@ Deno.test("step() sends the configured signal; never SIGKILL with an infinite ab
   });
   const expired = step(ready, tick, 3_000);
   assert.deepEqual(signals(expired.effects), ["SIGQUIT"]);
-  assert.equal(expired.state.abort?.killDeadline, null);
+  assert.equal(sigkillAt(expired.state), null);
   assert.deepEqual(timers(expired.effects), [null]);
 });
 
@@ -63,14 +65,8 @@ Deno.test("step() kills at once after the signal with an abort timeout of 0, as 
 
 Deno.test("step() lets EXTEND_TIMEOUT_USEC move the abort timer, never earlier", () => {
   const expired = step(wrapped({ ADAPTER_TIMEOUT_ABORT_SEC: "5s" }), tick, 3_000).state;
-  assert.equal(
-    send(expired, "EXTEND_TIMEOUT_USEC=10000000", 4_000).state.abort?.killDeadline,
-    14_000,
-  );
-  assert.equal(
-    send(expired, "EXTEND_TIMEOUT_USEC=1000000", 4_000).state.abort?.killDeadline,
-    8_000,
-  );
+  assert.equal(sigkillAt(send(expired, "EXTEND_TIMEOUT_USEC=10000000", 4_000).state), 14_000);
+  assert.equal(sigkillAt(send(expired, "EXTEND_TIMEOUT_USEC=1000000", 4_000).state), 8_000);
 });
 
 Deno.test("step() leaves the child alone with ADAPTER_WATCHDOG_SIGNAL=none; livez still turns false", () => {
@@ -95,16 +91,20 @@ Deno.test("step() sends no watchdog signal for a start timeout", () => {
 
 Deno.test("step() records how the child ended and cancels the pending SIGKILL", () => {
   const expired = step(wrapped(), tick, 3_000).state;
-  const gone = step(expired, {
-    kind: "childExited",
-    status: { code: 134, signal: "SIGABRT" },
-    exitStatus: 134,
-    reason: "child killed by SIGABRT",
-  }, 3_100);
-  assert.deepEqual(gone.state.child, { pid: 42, status: { code: 134, signal: "SIGABRT" } });
+  const gone = step(
+    expired,
+    { kind: "exited", pid: 42, end: { kind: "killed", signal: 6 } },
+    3_100,
+  );
+  assert.deepEqual(gone.state.mainProcess, {
+    phase: "ended",
+    pid: 42,
+    end: { kind: "killed", signal: 6 },
+  });
   // The abort stays on record for the termination message; no SIGKILL is due any more.
-  assert.equal(gone.state.abort?.killDeadline, null);
+  assert.equal(sigkillAt(gone.state), null);
   assert.equal(gone.state.abort?.signal, "SIGABRT");
-  assert.deepEqual(gone.state.ending, { reason: "child killed by SIGABRT", exitStatus: 134 });
+  assert.equal(gone.state.ending?.reason, "child killed by SIGABRT");
+  assert.equal(gone.state.ending?.exitStatus, 134);
   assert.deepEqual(timers(gone.effects), [null]);
 });

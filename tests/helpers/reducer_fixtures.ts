@@ -18,9 +18,14 @@ export function running(env: Record<string, string> = {}, at = 1_000): AdapterSt
   return step(initialState(parseConfig(env).config), START, at).state;
 }
 
-/** A healthy wrapper at `at` whose child (`pid`) has started. */
+/** The command the wrapper fixtures start. */
+export const COMMAND: readonly string[] = Object.freeze(["service", "--flag"]);
+
+/** A healthy wrapper at `at` whose main process (`pid`) has started. */
 export function wrapping(env: Record<string, string> = {}, at = 0, pid = 42): AdapterState {
-  return step(running(env, at), { kind: "childStarted", pid }, at).state;
+  const initial = initialState(parseConfig(env).config, COMMAND);
+  const started = step(initial, START, at).state;
+  return step(started, { kind: "spawned", pid }, at).state;
 }
 
 /** The step for one datagram of `text` at `now`. */
@@ -52,4 +57,10 @@ export function events(effects: readonly Effect[]): unknown[] {
   return ofKind(effects, "log").filter((log) => log.message === "Event").map((log) =>
     log.fields.event
   );
+}
+
+/** The shutdown a step began, as its exit status and reason: one entry, or none. */
+export function shutdownsBegun({ state, effects }: Step): { exitStatus: number; reason: string }[] {
+  if (ofKind(effects, "shutdown").length === 0 || state.ending === null) return [];
+  return [{ exitStatus: state.ending.exitStatus, reason: state.ending.reason }];
 }

@@ -6,8 +6,13 @@ import fc from "fast-check";
 import type { Effect } from "../../lib/core/effects.ts";
 import { EVENT_NAMES } from "../../lib/core/events.ts";
 import { parseNotifyMessage } from "../../lib/core/notify_message.ts";
-import { type AdapterState, generalStep, type Input, step } from "../../lib/core/reducer.ts";
-import { ping as pingShortcut } from "../../lib/core/ping.ts";
+import {
+  type AdapterState,
+  generalStep,
+  type Input,
+  routinePing as pingShortcut,
+  step,
+} from "../../lib/core/reducer.ts";
 import { running as runningAt } from "../helpers/reducer_fixtures.ts";
 const RUNS = { numRuns: 400, seed: 20261125 };
 const encoder = new TextEncoder();
@@ -136,10 +141,10 @@ Deno.test("EXTEND_TIMEOUT_USEC never moves the start deadline earlier", () => {
         let now = 0;
         for (const [usec, delay] of extensions) {
           now += delay;
-          const before = state.startDeadline;
+          const before = state.startDeadlineMs;
           state = step(state, datagram(encoder.encode(`EXTEND_TIMEOUT_USEC=${usec}`)), now).state;
-          if (before !== null && state.startDeadline !== null) {
-            assert.ok(state.startDeadline >= before, `${before} → ${state.startDeadline}`);
+          if (before !== null && state.startDeadlineMs !== null) {
+            assert.ok(state.startDeadlineMs >= before, `${before} → ${state.startDeadlineMs}`);
           }
         }
       },

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { listenHosts, listenOnFirst } from "../../lib/shell/listen_plan.ts";
 
-Deno.test("listenHosts() falls back to 0.0.0.0 only for the default ::", () => {
-  assert.deepEqual(listenHosts("::", true), ["::", "0.0.0.0"]);
-  assert.deepEqual(listenHosts("::", false), ["::"]);
-  assert.deepEqual(listenHosts("127.0.0.1", false), ["127.0.0.1"]);
+Deno.test("listenHosts() falls back to 0.0.0.0 for :: only (behaviour §5.1)", () => {
+  assert.deepEqual(listenHosts("::"), ["::", "0.0.0.0"]);
+  assert.deepEqual(listenHosts("::1"), ["::1"]);
+  assert.deepEqual(listenHosts("127.0.0.1"), ["127.0.0.1"]);
 });
 
 Deno.test("listenOnFirst() takes the first host that works", () => {

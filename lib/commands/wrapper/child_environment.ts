@@ -40,7 +40,7 @@ export const INHERITED_VARIABLES: readonly string[] = Object.freeze([
  */
 export function serviceVariables(config: Config): Record<string, string> {
   const variables: Record<string, string> = { NOTIFY_SOCKET: config.notifySocket.text };
-  const usec = Math.round(config.watchdogSec * 1000);
+  const usec = Math.round(config.watchdogMs * 1000);
   if (usec > 0) variables.WATCHDOG_USEC = String(usec);
   return variables;
 }

@@ -6,13 +6,7 @@
  */
 
 import { errorText } from "../../core/error_text.ts";
-/** The adapter's exit status for a command that never started, and the message it reports. */
-export interface SpawnFailure {
-  /** 127 when the command is not found, 126 when it cannot be executed, as a shell reports. */
-  readonly exitStatus: 126 | 127;
-  /** The error message, naming the command and why it did not start. */
-  readonly message: string;
-}
+import type { LaunchFailure } from "../../shell/adapter.ts";
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -24,7 +18,7 @@ const FAILURES: readonly { error: ErrorClass; exitStatus: 126 | 127; what: strin
 ];
 
 /** Maps the error `Deno.Command.spawn()` threw for `command` to an exit status and message. */
-export function spawnFailure(command: string, error: unknown): SpawnFailure {
+export function spawnFailure(command: string, error: unknown): LaunchFailure {
   const failure = FAILURES.find((row) => error instanceof row.error);
   // A bare name is looked up in PATH: say so, since that is where to look next.
   const where = failure?.exitStatus === 127 && !command.includes("/") ? " in PATH" : "";

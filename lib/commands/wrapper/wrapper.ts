@@ -1,62 +1,42 @@
 /**
- * Wrapper mode (behaviour §9, `run -- COMMAND`): the sidecar plus one child process that it
- * starts, supervises as systemd would, signals, outlives just long enough to report how it
- * ended, and, as PID 1, whose orphans it reaps.
+ * Wrapper mode (behaviour §9, `run -- COMMAND`): the sidecar plus its main process, a child it
+ * starts, supervises as systemd would, signals, and outlives just long enough to report how it
+ * ended. The core decides all of that; this module only knows how to start `COMMAND` (its
+ * environment, the rights given up after) and how Deno reports its end.
  *
  * @module
  */
 
-import { childExit, type ChildStatus } from "../../core/child_exit.ts";
 import type { LoadedConfig } from "../../core/config.ts";
-import type { SignalName } from "../../core/signals.ts";
-import type { AdapterState } from "../../core/state.ts";
-import { terminationMessage } from "../../core/termination_message.ts";
-import { startAdapter } from "../../shell/adapter.ts";
-import type { Logger } from "../../shell/logging.ts";
-import { dropPermissions } from "../../shell/permissions.ts";
+import { type ProcessEnd, processEnd } from "../../core/process_end.ts";
+import {
+  type LaunchedProcess,
+  type Launcher,
+  type LaunchFailure,
+  runAdapter,
+} from "../../shell/adapter.ts";
 import { readEnvironment } from "../../shell/environment.ts";
-import { type Libc, loadLibc } from "../../shell/libc.ts";
-import { type Reaper, startReaper } from "../../shell/reaper.ts";
-import { schedule } from "../../shell/schedule.ts";
+import { dropPermissions } from "../../shell/permissions.ts";
 import type { SocketPath } from "../../shell/socket_path.ts";
-import { StartupError } from "../../shell/startup_failure.ts";
-import { writeTerminationLog } from "../../shell/termination_log.ts";
 import { inheritedToRemove, serviceVariables } from "./child_environment.ts";
-import { type ChildHandle, stopChild } from "./child_stop.ts";
 import { spawnFailure } from "./spawn_failure.ts";
 
-function spawn(command: readonly string[], env: Record<string, string>): ChildHandle {
-  const [program, ...args] = command;
-  // No clearEnv: the child inherits the environment as the kernel holds it, byte for byte
-  // (values that are not UTF-8 included); `env` only adds.
-  const process = new Deno.Command(program, {
-    args,
-    env,
-    stdin: "inherit",
-    stdout: "inherit",
-    stderr: "inherit",
-  }).spawn();
-  let ended = false;
-  const status = process.status.then(({ code, signal }): ChildStatus => {
-    ended = true;
-    return { code, signal };
-  });
-  return {
-    pid: process.pid,
-    status,
-    get ended() {
-      return ended;
-    },
-    kill(signal) {
-      try {
-        process.kill(signal);
-        return true;
-      } catch {
-        // It has just exited: its status is on the way.
-        return false;
-      }
-    },
-  };
+// Deno 2.9.6 names only the signals 1–31: for any other (a real-time signal, `kill -36`) the
+// status promise rejects with this, and the number is the only trace of how the child ended.
+const UNNAMED_SIGNAL = /^Invalid signal: (\d+)$/;
+
+/**
+ * How a child ended, from what Deno's `ChildProcess.status` gave: its status, or the error it
+ * rejected with. An error that names no signal is returned as it is.
+ */
+export function childEnd(
+  outcome: { code: number; signal: Deno.Signal | null } | { error: unknown },
+): ProcessEnd | Error {
+  if (!("error" in outcome)) return processEnd(outcome.code, outcome.signal);
+  const { error } = outcome;
+  const number = error instanceof Error ? error.message.match(UNNAMED_SIGNAL)?.[1] : undefined;
+  if (number !== undefined) return { kind: "killed", signal: Number(number) };
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 // What the child must not inherit goes from the adapter's own environment before the spawn.
@@ -65,8 +45,46 @@ function prepareEnvironment() {
   for (const name of inheritedToRemove(names)) Deno.env.delete(name);
 }
 
-function forward(child: ChildHandle, signal: SignalName, logger: Logger) {
-  if (child.kill(signal)) logger.log("info", "Signal forwarded", { signal, pid: child.pid });
+function launcherOf(loaded: LoadedConfig, command: readonly string[]): Launcher {
+  const [program, ...args] = command;
+  return {
+    command,
+    launch(ended): LaunchedProcess | LaunchFailure {
+      prepareEnvironment();
+      let process: Deno.ChildProcess;
+      try {
+        // No clearEnv: the child inherits the environment as the kernel holds it, byte for
+        // byte (values that are not UTF-8 included); the service's variables only add.
+        process = new Deno.Command(program, {
+          args,
+          env: serviceVariables(loaded.config),
+          stdin: "inherit",
+          stdout: "inherit",
+          stderr: "inherit",
+        }).spawn();
+      } catch (error) {
+        return spawnFailure(program, error);
+      } finally {
+        // Started or not, the adapter starts nothing else and needs its environment no more.
+        dropPermissions("run", "env");
+      }
+      const { pid } = process;
+      process.status.then(
+        ({ code, signal }) => ended(pid, childEnd({ code, signal })),
+        (error) => ended(pid, childEnd({ error })),
+      );
+      return {
+        pid,
+        kill(signal) {
+          try {
+            process.kill(signal);
+          } catch {
+            // It has just ended: its status is on the way.
+          }
+        },
+      };
+    },
+  };
 }
 
 /** Starts the adapter, then COMMAND; resolves with the exit status the process should end with. */
@@ -75,76 +93,5 @@ export async function runWrapper(
   socketPath: SocketPath | null,
   command: readonly string[],
 ): Promise<number> {
-  const { config } = loaded;
-  let child: ChildHandle | undefined;
-  let ended: ChildStatus | null = null;
-  let reaper: Reaper | undefined;
-  let libc: Libc | undefined;
-  const early: SignalName[] = [];
-  const adapter = await startAdapter(loaded, socketPath, {
-    mode: "wrapper",
-    forward: (signal) =>
-      child === undefined ? early.push(signal) : forward(child, signal, adapter.logger),
-    signalChild: (signal) => child?.kill(signal),
-    // The child has ended (so it began this shutdown), or the adapter stops on its own.
-    stopChild: async (state: AdapterState) => {
-      if (child !== undefined) await stopChild(child, adapter.logger, schedule);
-      reaper?.stop();
-      if (config.terminationMessagePath === null) return;
-      const message = terminationMessage(state, ended);
-      await writeTerminationLog(config.terminationMessagePath, message, adapter.logger, libc);
-    },
-  });
-  const { logger } = adapter;
-
-  const opened = loadLibc();
-  dropPermissions("ffi");
-  if (opened instanceof Error) {
-    logger.log(
-      "warning",
-      "libc not loaded: no reaping as PID 1, termination message through Deno",
-      {
-        error: opened.message,
-      },
-    );
-  } else {
-    libc = opened;
-    const ours = () => new Set(child === undefined ? [] : [child.pid]);
-    if (Deno.pid === 1) reaper = startReaper(opened, ours, schedule);
-  }
-  prepareEnvironment();
-  try {
-    child = spawn(command, serviceVariables(config));
-  } catch (error) {
-    const { exitStatus, message } = spawnFailure(command[0], error);
-    logger.log("error", message, { command: command[0], exitStatus });
-    adapter.dispatch({ kind: "childExited", status: null, exitStatus, reason: message });
-    await adapter.exited;
-    // Without the adapter's log, main still reports why, as for any failure to start.
-    if (!config.log) throw new StartupError(message, exitStatus);
-    return exitStatus;
-  }
-  dropPermissions("run", "env");
-  const { pid } = child;
-  logger.log("info", "Child started", { command: command[0], args: command.slice(1), pid });
-  adapter.dispatch({ kind: "childStarted", pid });
-  for (const signal of early) forward(child, signal, logger);
-  void child.status.then((status) => {
-    ended = status;
-    const { exitStatus, reason } = childExit(status);
-    logger.log(exitStatus === 0 ? "info" : "warning", "Child exited", {
-      pid,
-      code: status.code,
-      signal: status.signal,
-      exitStatus,
-    });
-    // Its orphans may have ended with it: reap them before the adapter goes.
-    reaper?.sweep();
-    // What it sent before it ended counts, as systemd reads notifications before SIGCHLD.
-    adapter.afterQueued(() =>
-      adapter.dispatch({ kind: "childExited", status, exitStatus, reason })
-    );
-  });
-  // Shutdown waits for the child (stopChild), so no child is left behind here.
-  return await adapter.exited;
+  return await runAdapter(loaded, socketPath, launcherOf(loaded, command));
 }
