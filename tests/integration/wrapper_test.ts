@@ -235,3 +235,63 @@ Deno.test("run --: when the adapter stops on its own, the child gets SIGTERM, th
     dir.remove();
   }
 });
+
+// Signals that never end the child: those whose default action ignores or stops a process, and
+// glibc's two internal real-time signals (32, 33), which glibc's posix_spawn (Deno's way to
+// start a process) hands to the child ignored, and which a glibc program cannot reset.
+const NOT_ENDING = new Set([17, 18, 19, 20, 21, 22, 23, 28, 32, 33]);
+const KILL_ITSELF = [
+  "import os, signal, sys",
+  "n = int(sys.argv[1])",
+  "try:\n    signal.signal(n, signal.SIG_DFL)\nexcept (OSError, ValueError, RuntimeError):\n    pass",
+  "os.kill(os.getpid(), n)",
+].join("\n");
+
+Deno.test("run --: a child ended by any signal from 1 to 64 gives 128 + n, named in the log and message", async () => {
+  const dir = tempDir();
+  const numbers = Array.from({ length: 64 }, (_, i) => i + 1).filter((n) => !NOT_ENDING.has(n));
+  try {
+    const endOne = async (n: number) => {
+      const message = `${dir.path}/message-${n}`;
+      Deno.writeTextFileSync(message, "");
+      const adapter = await spawnAdapter({
+        args: ["run", "--", "python3", "-c", KILL_ITSELF, String(n)],
+        env: {
+          NOTIFY_SOCKET: `${dir.path}/notify-${n}.sock`,
+          ADAPTER_TERMINATION_MESSAGE_PATH: message,
+        },
+        waitHealthy: false,
+      });
+      // An adapter that hangs (the old failure) is killed, and fails the test instead.
+      const timer = setTimeout(() => adapter.stop("SIGKILL"), 15_000);
+      const exit = await adapter.exited();
+      clearTimeout(timer);
+      const ended = adapter.logRecords().find((record) => record.message === "Child exited");
+      return { n, code: exit.code, signal: ended?.signal, text: readText(message) };
+    };
+    const results = [];
+    // Four at a time: each is a whole adapter start.
+    for (let i = 0; i < numbers.length; i += 4) {
+      results.push(...await Promise.all(numbers.slice(i, i + 4).map(endOne)));
+    }
+    for (const { n, code, signal, text } of results) {
+      assert.equal(code, 128 + n, `signal ${n}`);
+      assert.equal(typeof signal, "string", `signal ${n}`);
+      assert.equal(
+        text,
+        `the service ended by ${signal} (exit status ${128 + n})\n`,
+        `signal ${n}`,
+      );
+    }
+    const names = Object.fromEntries(results.map(({ n, signal }) => [n, signal]));
+    assert.deepEqual([names[6], names[15], names[34], names[36], names[64]], [
+      "SIGABRT",
+      "SIGTERM",
+      "SIGRTMIN",
+      "SIGRTMIN+2",
+      "SIGRTMAX",
+    ]);
+  } finally {
+    dir.remove();
+  }
+});
