@@ -2,6 +2,7 @@
 // its BARRIER=1 to complete, and libsystemd's sd_notify() and sd_notify_barrier() via ctypes.
 import assert from "node:assert/strict";
 import { type AdapterProcess, spawnAdapter, tempDir } from "../helpers/adapter_process.ts";
+import { needs } from "../helpers/tools.ts";
 
 const decoder = new TextDecoder();
 
@@ -43,83 +44,88 @@ async function assertReadyWithStatus(adapter: AdapterProcess, statusText: string
   assert.equal(body.livez, true);
 }
 
-Deno.test("systemd clients: systemd-notify and libsystemd, path and abstract sockets", async (t) => {
-  const dir = tempDir();
-  const [onPath, onAbstract] = await Promise.all([
-    spawnAdapter({ env: { NOTIFY_SOCKET: `${dir.path}/notify.sock` } }),
-    spawnAdapter({ env: { NOTIFY_SOCKET: `@sd-notify-adapter-clients-${crypto.randomUUID()}` } }),
-  ]);
-  try {
-    for (
-      const [adapter, kind] of [[onPath, "a path"], [onAbstract, "an abstract @name"]] as const
-    ) {
-      await t.step(
-        `systemd-notify --ready --status completes its barrier on ${kind} socket`,
-        async () => {
+Deno.test(
+  "systemd clients: systemd-notify and libsystemd, path and abstract sockets",
+  needs("systemd", "python3"),
+  async (t) => {
+    const dir = tempDir();
+    const [onPath, onAbstract] = await Promise.all([
+      spawnAdapter({ env: { NOTIFY_SOCKET: `${dir.path}/notify.sock` } }),
+      spawnAdapter({ env: { NOTIFY_SOCKET: `@sd-notify-adapter-clients-${crypto.randomUUID()}` } }),
+    ]);
+    try {
+      for (
+        const [adapter, kind] of [[onPath, "a path"], [onAbstract, "an abstract @name"]] as const
+      ) {
+        await t.step(
+          `systemd-notify --ready --status completes its barrier on ${kind} socket`,
+          async () => {
+            const client = await runClient(
+              "systemd-notify",
+              ["--ready", "--status=up and serving"],
+              adapter.notifySocket,
+            );
+            assert.equal(client.code, 0, client.stderr);
+            // Without the barrier completing, systemd-notify waits 5 s and then fails.
+            assert.ok(client.elapsedMs < 4_000, `systemd-notify took ${client.elapsedMs} ms`);
+            await assertReadyWithStatus(adapter, "up and serving");
+            await adapter.waitFor(
+              () => adapter.stdout().includes("BARRIER=1\n"),
+              "the barrier's echo",
+            );
+            assert.equal(adapter.stdout(), "READY=1\nSTATUS=up and serving\nBARRIER=1\n");
+          },
+        );
+      }
+
+      await t.step("libsystemd sd_notify() > 0 and sd_notify_barrier() >= 0", async () => {
+        for (const adapter of [onPath, onAbstract]) {
           const client = await runClient(
-            "systemd-notify",
-            ["--ready", "--status=up and serving"],
+            "python3",
+            ["-c", LIBSYSTEMD_CLIENT, "STOPPING=1\nSTATUS=libsystemd says bye"],
             adapter.notifySocket,
           );
           assert.equal(client.code, 0, client.stderr);
-          // Without the barrier completing, systemd-notify waits 5 s and then fails.
-          assert.ok(client.elapsedMs < 4_000, `systemd-notify took ${client.elapsedMs} ms`);
-          await assertReadyWithStatus(adapter, "up and serving");
+          const [sent, barrier] = client.stdout.trim().split("\n").map(Number);
+          assert.ok(sent > 0, `sd_notify() returned ${sent}`);
+          assert.ok(barrier >= 0, `sd_notify_barrier() returned ${barrier}`);
+          assert.ok(client.elapsedMs < 4_000, `the client took ${client.elapsedMs} ms`);
           await adapter.waitFor(
-            () => adapter.stdout().includes("BARRIER=1\n"),
-            "the barrier's echo",
+            async () =>
+              (await adapter.request("/status")).json.statusText === "libsystemd says bye",
+            "the status text",
           );
-          assert.equal(adapter.stdout(), "READY=1\nSTATUS=up and serving\nBARRIER=1\n");
-        },
-      );
+          assert.equal((await adapter.request("/readyz")).status, 503);
+          assert.equal((await adapter.request("/livez")).status, 200);
+        }
+      });
+
+      await t.step("libsystemd READY=1 on a fresh adapter turns it ready", async () => {
+        const fresh = await spawnAdapter();
+        try {
+          const client = await runClient(
+            "python3",
+            ["-c", LIBSYSTEMD_CLIENT, "READY=1\nSTATUS=x"],
+            fresh.notifySocket,
+          );
+          assert.equal(client.code, 0, client.stderr);
+          const [sent, barrier] = client.stdout.trim().split("\n").map(Number);
+          assert.ok(sent > 0, `sd_notify() returned ${sent}`);
+          assert.ok(barrier >= 0, `sd_notify_barrier() returned ${barrier}`);
+          await assertReadyWithStatus(fresh, "x");
+        } catch (error) {
+          await fresh.stop();
+          throw error;
+        }
+        assert.equal((await fresh.stop()).code, 0);
+      });
+    } catch (error) {
+      await Promise.all([onPath.stop(), onAbstract.stop()]);
+      dir.remove();
+      throw error;
     }
-
-    await t.step("libsystemd sd_notify() > 0 and sd_notify_barrier() >= 0", async () => {
-      for (const adapter of [onPath, onAbstract]) {
-        const client = await runClient(
-          "python3",
-          ["-c", LIBSYSTEMD_CLIENT, "STOPPING=1\nSTATUS=libsystemd says bye"],
-          adapter.notifySocket,
-        );
-        assert.equal(client.code, 0, client.stderr);
-        const [sent, barrier] = client.stdout.trim().split("\n").map(Number);
-        assert.ok(sent > 0, `sd_notify() returned ${sent}`);
-        assert.ok(barrier >= 0, `sd_notify_barrier() returned ${barrier}`);
-        assert.ok(client.elapsedMs < 4_000, `the client took ${client.elapsedMs} ms`);
-        await adapter.waitFor(
-          async () => (await adapter.request("/status")).json.statusText === "libsystemd says bye",
-          "the status text",
-        );
-        assert.equal((await adapter.request("/readyz")).status, 503);
-        assert.equal((await adapter.request("/livez")).status, 200);
-      }
-    });
-
-    await t.step("libsystemd READY=1 on a fresh adapter turns it ready", async () => {
-      const fresh = await spawnAdapter();
-      try {
-        const client = await runClient(
-          "python3",
-          ["-c", LIBSYSTEMD_CLIENT, "READY=1\nSTATUS=x"],
-          fresh.notifySocket,
-        );
-        assert.equal(client.code, 0, client.stderr);
-        const [sent, barrier] = client.stdout.trim().split("\n").map(Number);
-        assert.ok(sent > 0, `sd_notify() returned ${sent}`);
-        assert.ok(barrier >= 0, `sd_notify_barrier() returned ${barrier}`);
-        await assertReadyWithStatus(fresh, "x");
-      } catch (error) {
-        await fresh.stop();
-        throw error;
-      }
-      assert.equal((await fresh.stop()).code, 0);
-    });
-  } catch (error) {
-    await Promise.all([onPath.stop(), onAbstract.stop()]);
+    const exits = await Promise.all([onPath.stop(), onAbstract.stop()]);
+    assert.deepEqual(exits.map((exit) => exit.code), [0, 0]);
     dir.remove();
-    throw error;
-  }
-  const exits = await Promise.all([onPath.stop(), onAbstract.stop()]);
-  assert.deepEqual(exits.map((exit) => exit.code), [0, 0]);
-  dir.remove();
-});
+  },
+);

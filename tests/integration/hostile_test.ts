@@ -2,6 +2,7 @@
 // memory, or delay the probes noticeably): random bytes, oversize, NUL, invalid UTF-8, floods.
 import assert from "node:assert/strict";
 import { type AdapterProcess, spawnAdapter } from "../helpers/adapter_process.ts";
+import { needs } from "../helpers/tools.ts";
 
 /** A small seeded generator (mulberry32), so that a failure can be replayed. */
 function random(seed: number): () => number {
@@ -52,7 +53,7 @@ async function assertHealthy(adapter: AdapterProcess, what: string) {
   return performance.now() - started;
 }
 
-Deno.test("hostile input: the adapter keeps running and answering", async (t) => {
+Deno.test("hostile input: the adapter keeps running and answering", needs("python3"), async (t) => {
   const adapter = await spawnAdapter({ env: { ADAPTER_CHANNEL_SIZE: "32" } });
   const counted = async () => (await adapter.request("/status")).json.counters.datagrams;
   try {

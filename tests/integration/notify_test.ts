@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnAdapter, startTaskArgs, tempDir } from "../helpers/adapter_process.ts";
+import { needs } from "../helpers/tools.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
@@ -56,74 +57,88 @@ async function startReceiver(address: string) {
   return { nextLine, stop };
 }
 
-Deno.test("notify turns a running adapter ready, lines in the order given", async () => {
-  const adapter = await spawnAdapter();
-  try {
-    const sent = await result(
-      notify(
-        ["--ready", "--status=up and running", "X_TEST=1", "--reloading"],
-        adapter.notifySocket,
-      ),
-    );
-    assert.deepEqual(sent, { code: 0, stdout: "", stderr: "" });
-    await adapter.waitFor(() => adapter.stdout() !== "", "the echo");
-    assert.equal(adapter.stdout(), "READY=1\nSTATUS=up and running\nX_TEST=1\nRELOADING=1\n");
-    // READY=1 and RELOADING=1 in one datagram: reloading wins for readyz (behaviour §3).
-    assert.equal((await adapter.request("/readyz")).status, 503);
-    assert.equal((await adapter.request("/livez")).status, 200);
-    assert.equal((await adapter.request("/status")).json.statusText, "up and running");
-  } catch (error) {
-    await adapter.stop();
-    throw error;
-  }
-  assert.equal((await adapter.stop()).code, 0);
-});
-
-Deno.test("notify works from a wrapped command, as in an image without systemd tools", async () => {
-  const dir = tempDir();
-  try {
-    const notifyCommand = [Deno.execPath(), ...startTaskArgs(), "notify", "--ready"]
-      .map((arg) => `'${arg}'`).join(" ");
-    const adapter = await spawnAdapter({
-      args: ["run", "--", "sh", "-c", `${notifyCommand} && exec sleep 60`],
-      env: { NOTIFY_SOCKET: `${dir.path}/notify.sock` },
-    });
-    await adapter.waitFor(
-      async () => (await adapter.request("/readyz")).status === 200,
-      "/readyz 200",
-    );
-    const exit = await adapter.stop("SIGTERM");
-    assert.equal(exit.code, 143);
-    assert.equal(exit.stdout, "READY=1\n");
-  } finally {
-    dir.remove();
-  }
-});
-
-Deno.test("notify sends one datagram with credentials to a plain receiver, as systemd reads it", async () => {
-  const dir = tempDir();
-  try {
-    for (const address of [`${dir.path}/receiver.sock`, `@sd-notify-test-${crypto.randomUUID()}`]) {
-      const receiver = await startReceiver(address);
-      try {
-        const child = notify(["--status=hello", "--ready", "--stopping"], address);
-        const { pid } = child;
-        assert.deepEqual(await result(child), { code: 0, stdout: "", stderr: "" });
-        // systemd drops a notification without SCM_CREDENTIALS: the kernel must add them.
-        assert.deepEqual(JSON.parse(await receiver.nextLine()), {
-          text: "STATUS=hello\nREADY=1\nSTOPPING=1",
-          pid,
-        });
-      } finally {
-        await receiver.stop();
-      }
+Deno.test(
+  "notify turns a running adapter ready, lines in the order given",
+  needs("python3"),
+  async () => {
+    const adapter = await spawnAdapter();
+    try {
+      const sent = await result(
+        notify(
+          ["--ready", "--status=up and running", "X_TEST=1", "--reloading"],
+          adapter.notifySocket,
+        ),
+      );
+      assert.deepEqual(sent, { code: 0, stdout: "", stderr: "" });
+      await adapter.waitFor(() => adapter.stdout() !== "", "the echo");
+      assert.equal(adapter.stdout(), "READY=1\nSTATUS=up and running\nX_TEST=1\nRELOADING=1\n");
+      // READY=1 and RELOADING=1 in one datagram: reloading wins for readyz (behaviour §3).
+      assert.equal((await adapter.request("/readyz")).status, 503);
+      assert.equal((await adapter.request("/livez")).status, 200);
+      assert.equal((await adapter.request("/status")).json.statusText, "up and running");
+    } catch (error) {
+      await adapter.stop();
+      throw error;
     }
-  } finally {
-    dir.remove();
-  }
-});
+    assert.equal((await adapter.stop()).code, 0);
+  },
+);
 
-Deno.test("notify exits 1 with a clear message when it cannot send", async () => {
+Deno.test(
+  "notify works from a wrapped command, as in an image without systemd tools",
+  needs("python3"),
+  async () => {
+    const dir = tempDir();
+    try {
+      const notifyCommand = [Deno.execPath(), ...startTaskArgs(), "notify", "--ready"]
+        .map((arg) => `'${arg}'`).join(" ");
+      const adapter = await spawnAdapter({
+        args: ["run", "--", "sh", "-c", `${notifyCommand} && exec sleep 60`],
+        env: { NOTIFY_SOCKET: `${dir.path}/notify.sock` },
+      });
+      await adapter.waitFor(
+        async () => (await adapter.request("/readyz")).status === 200,
+        "/readyz 200",
+      );
+      const exit = await adapter.stop("SIGTERM");
+      assert.equal(exit.code, 143);
+      assert.equal(exit.stdout, "READY=1\n");
+    } finally {
+      dir.remove();
+    }
+  },
+);
+
+Deno.test(
+  "notify sends one datagram with credentials to a plain receiver, as systemd reads it",
+  needs("python3"),
+  async () => {
+    const dir = tempDir();
+    try {
+      for (
+        const address of [`${dir.path}/receiver.sock`, `@sd-notify-test-${crypto.randomUUID()}`]
+      ) {
+        const receiver = await startReceiver(address);
+        try {
+          const child = notify(["--status=hello", "--ready", "--stopping"], address);
+          const { pid } = child;
+          assert.deepEqual(await result(child), { code: 0, stdout: "", stderr: "" });
+          // systemd drops a notification without SCM_CREDENTIALS: the kernel must add them.
+          assert.deepEqual(JSON.parse(await receiver.nextLine()), {
+            text: "STATUS=hello\nREADY=1\nSTOPPING=1",
+            pid,
+          });
+        } finally {
+          await receiver.stop();
+        }
+      }
+    } finally {
+      dir.remove();
+    }
+  },
+);
+
+Deno.test("notify exits 1 with a clear message when it cannot send", needs("python3"), async () => {
   const dir = tempDir();
   try {
     const missing = `${dir.path}/missing.sock`;

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { spawnAdapter, startTaskArgs, tempDir } from "../helpers/adapter_process.ts";
 import { killIfRunning, sleep } from "../fixtures/hardening/support.ts";
+import { needs } from "../helpers/tools.ts";
 
 /** Processes whose parent is `parent`, by state letter (`Z` for a zombie). */
 function childStates(parent: number): Map<number, string> {
@@ -63,62 +64,70 @@ function lineCount(path: string): number {
 const SERVICE = 'for i in $(seq 30); do ( (sleep 0.2; echo x >> "$1") & ); done; ' +
   'n=0; while [ ! -e "$2" ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done; exit 7';
 
-Deno.test("pid 1: wrapper mode reaps its child's orphans, and still exits with the child's status", async () => {
-  const dir = tempDir();
-  const done = `${dir.path}/done`;
-  const release = `${dir.path}/release`;
-  const adapter = await wrapAsPid1(SERVICE, [done, release]);
-  // unshare forks the adapter, which is process 1 of the new namespace.
-  const pid1 = [...childStates(adapter.child.pid).keys()][0];
-  try {
-    const nsPids = Deno.readTextFileSync(`/proc/${pid1}/status`).match(/^NSpid:\s+(.*)$/m)?.[1];
-    assert.deepEqual(nsPids?.split(/\s+/), [String(pid1), "1"]);
-    await adapter.waitFor(() => lineCount(done) === 30, "the 30 orphans to end", 5_000);
-    // A SIGCHLD per orphan, or the periodic sweep, reaps them.
-    const deadline = performance.now() + 2_000;
-    while (zombies(pid1) > 0 && performance.now() < deadline) await sleep(20);
-    assert.equal(zombies(pid1), 0, "zombies under process 1");
-    Deno.writeTextFileSync(release, "");
-    const status = await adapter.child.status;
-    assert.equal(status.code, 7);
-    const exited = adapter.logRecords().filter((record) => record.message === "Child exited");
-    assert.deepEqual(exited.map(({ code, exitStatus }) => ({ code, exitStatus })), [
-      { code: 7, exitStatus: 7 },
-    ]);
-  } finally {
-    Deno.writeTextFileSync(release, "");
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const ended = await Promise.race([
-      adapter.child.status.then(() => true),
-      new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), 3_000)),
-    ]);
-    clearTimeout(timer);
-    // SIGKILL to process 1 ends every process of its namespace; unshare then exits.
-    if (!ended && pid1 !== undefined) killIfRunning(pid1);
-    await adapter.exited();
-    dir.remove();
-  }
-});
-
-Deno.test("pid 1: orphans ending together with the child never take its exit status away", async () => {
-  // The reaper and Deno's own wait for the child race here if reaping is not careful.
-  const service = 'for i in $(seq 30); do ( (sleep 0.3) & ); done; sleep 0.3; exit "$1"';
-  for (const status of [7, 0, 42]) {
-    const adapter = await wrapAsPid1(service, [String(status)], false);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const ended = await Promise.race([
-      adapter.child.status.then(() => true),
-      new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), 8_000)),
-    ]);
-    clearTimeout(timer);
-    if (!ended) {
-      const pid1 = [...childStates(adapter.child.pid).keys()][0];
-      if (pid1 !== undefined) killIfRunning(pid1);
+Deno.test(
+  "pid 1: wrapper mode reaps its child's orphans, and still exits with the child's status",
+  needs("util-linux", "python3"),
+  async () => {
+    const dir = tempDir();
+    const done = `${dir.path}/done`;
+    const release = `${dir.path}/release`;
+    const adapter = await wrapAsPid1(SERVICE, [done, release]);
+    // unshare forks the adapter, which is process 1 of the new namespace.
+    const pid1 = [...childStates(adapter.child.pid).keys()][0];
+    try {
+      const nsPids = Deno.readTextFileSync(`/proc/${pid1}/status`).match(/^NSpid:\s+(.*)$/m)?.[1];
+      assert.deepEqual(nsPids?.split(/\s+/), [String(pid1), "1"]);
+      await adapter.waitFor(() => lineCount(done) === 30, "the 30 orphans to end", 5_000);
+      // A SIGCHLD per orphan, or the periodic sweep, reaps them.
+      const deadline = performance.now() + 2_000;
+      while (zombies(pid1) > 0 && performance.now() < deadline) await sleep(20);
+      assert.equal(zombies(pid1), 0, "zombies under process 1");
+      Deno.writeTextFileSync(release, "");
+      const status = await adapter.child.status;
+      assert.equal(status.code, 7);
+      const exited = adapter.logRecords().filter((record) => record.message === "Child exited");
+      assert.deepEqual(exited.map(({ code, exitStatus }) => ({ code, exitStatus })), [
+        { code: 7, exitStatus: 7 },
+      ]);
+    } finally {
+      Deno.writeTextFileSync(release, "");
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const ended = await Promise.race([
+        adapter.child.status.then(() => true),
+        new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), 3_000)),
+      ]);
+      clearTimeout(timer);
+      // SIGKILL to process 1 ends every process of its namespace; unshare then exits.
+      if (!ended && pid1 !== undefined) killIfRunning(pid1);
+      await adapter.exited();
+      dir.remove();
     }
-    const exit = await adapter.exited();
-    assert.equal(ended, true, "the adapter exits when its child does");
-    assert.equal(exit.code, status, exit.stderr);
-    const exited = adapter.logRecords().filter((record) => record.message === "Child exited");
-    assert.deepEqual(exited.map(({ code }) => code), [status]);
-  }
-});
+  },
+);
+
+Deno.test(
+  "pid 1: orphans ending together with the child never take its exit status away",
+  needs("util-linux", "python3"),
+  async () => {
+    // The reaper and Deno's own wait for the child race here if reaping is not careful.
+    const service = 'for i in $(seq 30); do ( (sleep 0.3) & ); done; sleep 0.3; exit "$1"';
+    for (const status of [7, 0, 42]) {
+      const adapter = await wrapAsPid1(service, [String(status)], false);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const ended = await Promise.race([
+        adapter.child.status.then(() => true),
+        new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), 8_000)),
+      ]);
+      clearTimeout(timer);
+      if (!ended) {
+        const pid1 = [...childStates(adapter.child.pid).keys()][0];
+        if (pid1 !== undefined) killIfRunning(pid1);
+      }
+      const exit = await adapter.exited();
+      assert.equal(ended, true, "the adapter exits when its child does");
+      assert.equal(exit.code, status, exit.stderr);
+      const exited = adapter.logRecords().filter((record) => record.message === "Child exited");
+      assert.deepEqual(exited.map(({ code }) => code), [status]);
+    }
+  },
+);

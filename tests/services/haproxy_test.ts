@@ -22,6 +22,7 @@ import {
   tcpExchange,
   waitForStatus,
 } from "./service_process.ts";
+import { needs } from "../helpers/tools.ts";
 
 const CONFIG = new URL("../fixtures/services/haproxy.cfg", import.meta.url).pathname;
 const RECIPE = new URL("../../examples/services/haproxy/haproxy.yaml", import.meta.url).pathname;
@@ -163,128 +164,143 @@ function report(title: string, reloads: Reload[], adapter: AdapterProcess) {
 const STARTED = ["RELOADING=1", "READY=1"];
 const RELOADED = ["RELOADING=1", "RELOADING=1", "READY=1"];
 
-Deno.test("haproxy: run -- haproxy -Ws: ready; SIGUSR2 reloads and it keeps serving; /readyz 503 only during each reload", async () => {
-  const frontend = freePort();
-  let adapter: AdapterProcess | undefined;
-  try {
-    adapter = await startHaproxy(CONFIG, frontend);
-    await waitForStatus(adapter, "/readyz", 200);
-    const master = await childPid(adapter);
-    const mainPid = `MAINPID=${master}`;
-    assert.deepEqual(await echoedLines(adapter, 3), [...STARTED, mainPid]);
-    assert.equal(await frontendAnswer(frontend), "HTTP/1.1 200 OK haproxy ok");
-    assert.equal((await adapter.request("/status")).json.mainPid, master);
+Deno.test(
+  "haproxy: run -- haproxy -Ws: ready; SIGUSR2 reloads and it keeps serving; /readyz 503 only during each reload",
+  needs("haproxy", "python3", "util-linux", "systemd"),
+  async () => {
+    const frontend = freePort();
+    let adapter: AdapterProcess | undefined;
+    try {
+      adapter = await startHaproxy(CONFIG, frontend);
+      await waitForStatus(adapter, "/readyz", 200);
+      const master = await childPid(adapter);
+      const mainPid = `MAINPID=${master}`;
+      assert.deepEqual(await echoedLines(adapter, 3), [...STARTED, mainPid]);
+      assert.equal(await frontendAnswer(frontend), "HTTP/1.1 200 OK haproxy ok");
+      assert.equal((await adapter.request("/status")).json.mainPid, master);
 
-    const reloads: Reload[] = [];
-    for (let index = 0; index < RELOADS; index++) {
-      reloads.push(await reloadWhilePolling(adapter, frontend));
+      const reloads: Reload[] = [];
+      for (let index = 0; index < RELOADS; index++) {
+        reloads.push(await reloadWhilePolling(adapter, frontend));
+      }
+      report("default ADAPTER_STATUS_READYZ_FALSE", reloads, adapter);
+      for (const { readyz, answers, signalledAt } of reloads) {
+        // Ready, not ready from RELOADING=1 until READY=1, ready: one gap, none before SIGUSR2.
+        assert.deepEqual(runs(readyz), [200, 503, 200]);
+        const firstNotReady = readyz.find((sample) => sample.status === 503)!;
+        assert.ok(firstNotReady.answeredAt > signalledAt, JSON.stringify({ signalledAt, readyz }));
+        // Tens of ms on an idle machine; a generous bound for one shared with other jobs.
+        assert.ok(gap(readyz).maxMs < 5_000, JSON.stringify(gap(readyz)));
+        // Meanwhile every new connection was answered, by the old worker or the new one.
+        assert.deepEqual(texts(answers), ["HTTP/1.1 200 OK haproxy ok"]);
+      }
+      // Some of them while /readyz said 503.
+      const duringGaps = reloads.flatMap(({ readyz, answers }) => {
+        const notReady = readyz.filter((sample) => sample.status === 503);
+        return answers.filter(({ at }) => at > notReady[0].at && at < notReady.at(-1)!.at);
+      });
+      assert.ok(duringGaps.length > 0, JSON.stringify(reloads));
+      assert.equal(loggedGaps(adapter).length, RELOADS);
+      const expected = [...STARTED, mainPid, ...Array(RELOADS).fill([...RELOADED, mainPid]).flat()];
+      assert.deepEqual(await echoedLines(adapter, expected.length), expected);
+
+      // SIGTERM: the master stops its worker at once, sends STOPPING=1 and exits 0.
+      const exit = await adapter.stop("SIGTERM");
+      assert.equal(exit.code, 0);
+      assert.deepEqual(echoed(adapter), [...expected, "STOPPING=1"]);
+      assert.match(
+        exit.stderr,
+        /\[WARNING\] +\(\d+\) : All workers exited\. Exiting\.\.\. \(0\)\n/,
+      );
+    } finally {
+      if (adapter !== undefined) await killWrapped(adapter);
     }
-    report("default ADAPTER_STATUS_READYZ_FALSE", reloads, adapter);
-    for (const { readyz, answers, signalledAt } of reloads) {
-      // Ready, not ready from RELOADING=1 until READY=1, ready: one gap, none before SIGUSR2.
-      assert.deepEqual(runs(readyz), [200, 503, 200]);
-      const firstNotReady = readyz.find((sample) => sample.status === 503)!;
-      assert.ok(firstNotReady.answeredAt > signalledAt, JSON.stringify({ signalledAt, readyz }));
-      // Tens of ms on an idle machine; a generous bound for one shared with other jobs.
-      assert.ok(gap(readyz).maxMs < 5_000, JSON.stringify(gap(readyz)));
-      // Meanwhile every new connection was answered, by the old worker or the new one.
-      assert.deepEqual(texts(answers), ["HTTP/1.1 200 OK haproxy ok"]);
+  },
+);
+
+Deno.test(
+  "haproxy: without `reloading` in ADAPTER_STATUS_READYZ_FALSE /readyz stays 200; a failed reload reads the same; SIGUSR1 drains",
+  needs("haproxy", "python3", "util-linux", "systemd"),
+  async () => {
+    const dir = tempDir();
+    const config = `${dir.path}/haproxy.cfg`;
+    Deno.copyFileSync(CONFIG, config);
+    const frontend = freePort();
+    let adapter: AdapterProcess | undefined;
+    try {
+      adapter = await startHaproxy(config, frontend, {
+        ADAPTER_STATUS_READYZ_FALSE: READYZ_FALSE_BUT_RELOADING,
+      });
+      await waitForStatus(adapter, "/readyz", 200);
+      const mainPid = `MAINPID=${await childPid(adapter)}`;
+
+      const reloads: Reload[] = [];
+      for (let index = 0; index < RELOADS; index++) {
+        reloads.push(await reloadWhilePolling(adapter, frontend));
+      }
+      report("ADAPTER_STATUS_READYZ_FALSE without reloading", reloads, adapter);
+      for (const { readyz, answers } of reloads) {
+        assert.deepEqual(runs(readyz), [200]);
+        assert.deepEqual(texts(answers), ["HTTP/1.1 200 OK haproxy ok"]);
+      }
+
+      // A configuration that does not load: the master keeps the old worker and sends exactly
+      // what a good reload sends, so /readyz cannot tell (check with `haproxy -c` first).
+      Deno.writeTextFileSync(config, "    no-such-keyword\n", { append: true });
+      const failed = await reloadWhilePolling(adapter, frontend);
+      await adapter.waitFor(
+        () => /\[WARNING\] +\(\d+\) : Loading failure!\n/.test(adapter!.stderr()),
+        "the master to report the failure",
+      );
+      assert.deepEqual(runs(failed.readyz), [200]);
+      assert.deepEqual(texts(failed.answers), ["HTTP/1.1 200 OK haproxy ok"]);
+      const expected = [
+        ...[...STARTED, mainPid],
+        ...Array(RELOADS + 1).fill([...RELOADED, mainPid]).flat(),
+      ];
+      assert.deepEqual(await echoedLines(adapter, expected.length), expected);
+
+      // SIGUSR1: soft stop, the worker finishes its connections; STOPPING=1, exit 0.
+      const exit = await adapter.stop("SIGUSR1");
+      assert.equal(exit.code, 0);
+      assert.deepEqual(echoed(adapter), [...expected, "STOPPING=1"]);
+      assert.match(exit.stderr, /Current worker \(\d+\) exited with code 0 \(Exit\)\n/);
+    } finally {
+      if (adapter !== undefined) await killWrapped(adapter);
+      dir.remove();
     }
-    // Some of them while /readyz said 503.
-    const duringGaps = reloads.flatMap(({ readyz, answers }) => {
-      const notReady = readyz.filter((sample) => sample.status === 503);
-      return answers.filter(({ at }) => at > notReady[0].at && at < notReady.at(-1)!.at);
-    });
-    assert.ok(duringGaps.length > 0, JSON.stringify(reloads));
-    assert.equal(loggedGaps(adapter).length, RELOADS);
-    const expected = [...STARTED, mainPid, ...Array(RELOADS).fill([...RELOADED, mainPid]).flat()];
-    assert.deepEqual(await echoedLines(adapter, expected.length), expected);
+  },
+);
 
-    // SIGTERM: the master stops its worker at once, sends STOPPING=1 and exits 0.
-    const exit = await adapter.stop("SIGTERM");
-    assert.equal(exit.code, 0);
-    assert.deepEqual(echoed(adapter), [...expected, "STOPPING=1"]);
-    assert.match(exit.stderr, /\[WARNING\] +\(\d+\) : All workers exited\. Exiting\.\.\. \(0\)\n/);
-  } finally {
-    if (adapter !== undefined) await killWrapped(adapter);
-  }
-});
-
-Deno.test("haproxy: without `reloading` in ADAPTER_STATUS_READYZ_FALSE /readyz stays 200; a failed reload reads the same; SIGUSR1 drains", async () => {
-  const dir = tempDir();
-  const config = `${dir.path}/haproxy.cfg`;
-  Deno.copyFileSync(CONFIG, config);
-  const frontend = freePort();
-  let adapter: AdapterProcess | undefined;
-  try {
-    adapter = await startHaproxy(config, frontend, {
-      ADAPTER_STATUS_READYZ_FALSE: READYZ_FALSE_BUT_RELOADING,
-    });
-    await waitForStatus(adapter, "/readyz", 200);
-    const mainPid = `MAINPID=${await childPid(adapter)}`;
-
-    const reloads: Reload[] = [];
-    for (let index = 0; index < RELOADS; index++) {
-      reloads.push(await reloadWhilePolling(adapter, frontend));
+Deno.test(
+  "haproxy: the recipe's configuration (haproxy.yaml's ConfigMap) passes haproxy -c",
+  needs("haproxy", "python3", "util-linux", "systemd"),
+  async () => {
+    requireProgram("haproxy", "haproxy");
+    const manifests = parseAllDocuments(Deno.readTextFileSync(RECIPE)).map((doc) => doc.toJS());
+    const configMap = manifests.find((manifest) => manifest.kind === "ConfigMap");
+    const dir = tempDir();
+    try {
+      Deno.writeTextFileSync(`${dir.path}/haproxy.cfg`, configMap.data["haproxy.cfg"]);
+      const check = await new Deno.Command("haproxy", {
+        args: ["-c", "-f", `${dir.path}/haproxy.cfg`],
+        stdin: "null",
+      }).output();
+      const stderr = new TextDecoder().decode(check.stderr);
+      assert.equal(check.code, 0, stderr);
+      assert.equal(
+        new TextDecoder().decode(check.stdout),
+        "Warnings were found.\nConfiguration file is valid\n",
+      );
+      // The one warning: the Service's name resolves only inside the cluster.
+      const warnings = stderr.split("\n").filter((line) => line.startsWith("[WARNING]"))
+        .map((line) => line.replace(/\(\d+\)/, "(PID)").replaceAll(dir.path, "DIR"));
+      assert.deepEqual(warnings, [
+        "[WARNING]  (PID) : config : [DIR/haproxy.cfg:23] : 'server app/app1' : could not " +
+        "resolve address 'my-app.default.svc.cluster.local', disabling server.",
+      ]);
+    } finally {
+      dir.remove();
     }
-    report("ADAPTER_STATUS_READYZ_FALSE without reloading", reloads, adapter);
-    for (const { readyz, answers } of reloads) {
-      assert.deepEqual(runs(readyz), [200]);
-      assert.deepEqual(texts(answers), ["HTTP/1.1 200 OK haproxy ok"]);
-    }
-
-    // A configuration that does not load: the master keeps the old worker and sends exactly
-    // what a good reload sends, so /readyz cannot tell (check with `haproxy -c` first).
-    Deno.writeTextFileSync(config, "    no-such-keyword\n", { append: true });
-    const failed = await reloadWhilePolling(adapter, frontend);
-    await adapter.waitFor(
-      () => /\[WARNING\] +\(\d+\) : Loading failure!\n/.test(adapter!.stderr()),
-      "the master to report the failure",
-    );
-    assert.deepEqual(runs(failed.readyz), [200]);
-    assert.deepEqual(texts(failed.answers), ["HTTP/1.1 200 OK haproxy ok"]);
-    const expected = [
-      ...[...STARTED, mainPid],
-      ...Array(RELOADS + 1).fill([...RELOADED, mainPid]).flat(),
-    ];
-    assert.deepEqual(await echoedLines(adapter, expected.length), expected);
-
-    // SIGUSR1: soft stop, the worker finishes its connections; STOPPING=1, exit 0.
-    const exit = await adapter.stop("SIGUSR1");
-    assert.equal(exit.code, 0);
-    assert.deepEqual(echoed(adapter), [...expected, "STOPPING=1"]);
-    assert.match(exit.stderr, /Current worker \(\d+\) exited with code 0 \(Exit\)\n/);
-  } finally {
-    if (adapter !== undefined) await killWrapped(adapter);
-    dir.remove();
-  }
-});
-
-Deno.test("haproxy: the recipe's configuration (haproxy.yaml's ConfigMap) passes haproxy -c", async () => {
-  requireProgram("haproxy", "haproxy");
-  const manifests = parseAllDocuments(Deno.readTextFileSync(RECIPE)).map((doc) => doc.toJS());
-  const configMap = manifests.find((manifest) => manifest.kind === "ConfigMap");
-  const dir = tempDir();
-  try {
-    Deno.writeTextFileSync(`${dir.path}/haproxy.cfg`, configMap.data["haproxy.cfg"]);
-    const check = await new Deno.Command("haproxy", {
-      args: ["-c", "-f", `${dir.path}/haproxy.cfg`],
-      stdin: "null",
-    }).output();
-    const stderr = new TextDecoder().decode(check.stderr);
-    assert.equal(check.code, 0, stderr);
-    assert.equal(
-      new TextDecoder().decode(check.stdout),
-      "Warnings were found.\nConfiguration file is valid\n",
-    );
-    // The one warning: the Service's name resolves only inside the cluster.
-    const warnings = stderr.split("\n").filter((line) => line.startsWith("[WARNING]"))
-      .map((line) => line.replace(/\(\d+\)/, "(PID)").replaceAll(dir.path, "DIR"));
-    assert.deepEqual(warnings, [
-      "[WARNING]  (PID) : config : [DIR/haproxy.cfg:23] : 'server app/app1' : could not " +
-      "resolve address 'my-app.default.svc.cluster.local', disabling server.",
-    ]);
-  } finally {
-    dir.remove();
-  }
-});
+  },
+);

@@ -20,6 +20,7 @@ import {
   systemUser,
   waitForStatus,
 } from "./service_process.ts";
+import { needs } from "../helpers/tools.ts";
 
 const BIN = "/usr/lib/postgresql/15/bin";
 const AS_POSTGRES = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"];
@@ -161,162 +162,170 @@ function shutdownRecords(adapter: AdapterProcess) {
     .map(({ reason, exitStatus }) => ({ reason, exitStatus }));
 }
 
-Deno.test("postgresql: run -- setpriv … postgres: ready, SQL, SIGHUP reloads, SIGTERM is a smart shutdown", async () => {
-  const cluster = await newCluster();
-  let adapter: AdapterProcess | undefined;
-  let session: Awaited<ReturnType<typeof openSession>> | undefined;
-  try {
-    adapter = await startPostgres(cluster, postgresCommand(cluster));
-    await waitForStatus(adapter, "/readyz", 200);
-    assert.equal((await adapter.request("/livez")).status, 200);
-    assert.deepEqual(await echoedLines(adapter, 1), ["READY=1"]);
+Deno.test(
+  "postgresql: run -- setpriv … postgres: ready, SQL, SIGHUP reloads, SIGTERM is a smart shutdown",
+  needs("postgresql", "util-linux", "systemd"),
+  async () => {
+    const cluster = await newCluster();
+    let adapter: AdapterProcess | undefined;
+    let session: Awaited<ReturnType<typeof openSession>> | undefined;
+    try {
+      adapter = await startPostgres(cluster, postgresCommand(cluster));
+      await waitForStatus(adapter, "/readyz", 200);
+      assert.equal((await adapter.request("/livez")).status, 200);
+      assert.deepEqual(await echoedLines(adapter, 1), ["READY=1"]);
 
-    // The adapter (root) made the directory 0755 and the socket 0666: postgres could send.
-    const socketDir = Deno.statSync(`${cluster.dir}/notify`);
-    assert.equal((socketDir.mode ?? 0) & 0o7777, 0o755);
-    assert.equal(socketDir.uid, 0);
-    assert.equal((Deno.statSync(`${cluster.dir}/notify/notify.sock`).mode ?? 0) & 0o777, 0o666);
+      // The adapter (root) made the directory 0755 and the socket 0666: postgres could send.
+      const socketDir = Deno.statSync(`${cluster.dir}/notify`);
+      assert.equal((socketDir.mode ?? 0) & 0o7777, 0o755);
+      assert.equal(socketDir.uid, 0);
+      assert.equal((Deno.statSync(`${cluster.dir}/notify/notify.sock`).mode ?? 0) & 0o777, 0o666);
 
-    // setpriv exec()s postgres: the adapter's child is the postmaster itself, as postgres.
-    const pid = await childPid(adapter);
-    assert.equal(
-      Deno.readTextFileSync(`${cluster.data}/postmaster.pid`).split("\n")[0],
-      String(pid),
-    );
-    const uids = Deno.readTextFileSync(`/proc/${pid}/status`).match(/^Uid:\s+(.*)$/m)?.[1];
-    assert.deepEqual(uids?.split(/\s+/).map(Number), [
-      cluster.uid,
-      cluster.uid,
-      cluster.uid,
-      cluster.uid,
-    ]);
-
-    assert.deepEqual(await psql(cluster.port, "select current_user, 6 * 7"), {
-      code: 0,
-      stdout: "postgres|42\n",
-      stderr: "",
-    });
-
-    // SIGHUP to the adapter reaches postgres, which rereads postgresql.conf; PostgreSQL 15
-    // sends no RELOADING=1 (so /readyz stays 200).
-    Deno.writeTextFileSync(`${cluster.data}/postgresql.conf`, "statement_timeout = '4321ms'\n", {
-      append: true,
-    });
-    adapter.child.kill("SIGHUP");
-    await adapter.waitFor(
-      () => adapter!.stderr().includes('parameter "statement_timeout" changed to "4321ms"'),
-      "postgres to log the reload",
-    );
-    assert.match(adapter.stderr(), /LOG: {2}received SIGHUP, reloading configuration files\n/);
-    assert.equal((await psql(cluster.port, "show statement_timeout")).stdout, "4321ms\n");
-    assert.equal((await adapter.request("/readyz")).status, 200);
-    assert.deepEqual(await echoedSoFar(adapter), ["READY=1"]);
-
-    // SIGTERM is postgres' smart shutdown: STOPPING=1 at once, then it waits for the open
-    // session, refusing new ones; meanwhile the adapter says live but not ready.
-    session = await openSession(adapter, cluster.port);
-    adapter.child.kill("SIGTERM");
-    await waitForStatus(adapter, "/readyz", 503);
-    assert.deepEqual(await echoedLines(adapter, 2), ["READY=1", "STOPPING=1"]);
-    assert.equal((await adapter.request("/livez")).status, 200);
-    assert.equal((await adapter.request("/healthz")).status, 200);
-    const refused = await psql(cluster.port, "select 1");
-    assert.equal(refused.code, 2);
-    assert.match(refused.stderr, /FATAL: {2}the database system is shutting down\n/);
-    assert.match(adapter.stderr(), /LOG: {2}received smart shutdown request\n/);
-
-    // The last session ends: postgres shuts down and exits 0, and so does the adapter.
-    assert.deepEqual(await session.close(), { code: 0, stderr: "" });
-    session = undefined;
-    const exit = await adapter.exited();
-    assert.equal(exit.code, 0);
-    assert.match(exit.stderr, /LOG: {2}database system is shut down\n/);
-    assert.deepEqual(echoed(adapter), ["READY=1", "STOPPING=1"]);
-    assert.deepEqual(shutdownRecords(adapter), [
-      { reason: "child exited with status 0", exitStatus: 0 },
-    ]);
-  } finally {
-    if (session !== undefined) await killProcess(session.child);
-    if (adapter !== undefined) await killWrapped(adapter);
-    await cluster.remove();
-  }
-});
-
-Deno.test("postgresql: setpriv passes SIGHUP and SIGINT on and keeps exit 0; runuser does not, and SIGKILLs postgres 2 s after SIGTERM", async () => {
-  requireProgram("runuser", "util-linux");
-  const cluster = await newCluster();
-  let adapter: AdapterProcess | undefined;
-  let session: Awaited<ReturnType<typeof openSession>> | undefined;
-  try {
-    // setpriv: SIGHUP reloads, SIGINT is the fast shutdown, postgres' 0 is the adapter's 0.
-    adapter = await startPostgres(cluster, postgresCommand(cluster, AS_POSTGRES));
-    await waitForStatus(adapter, "/readyz", 200);
-    adapter.child.kill("SIGHUP");
-    await adapter.waitFor(
-      () => adapter!.stderr().includes("received SIGHUP, reloading configuration files"),
-      "postgres to log the reload",
-    );
-    const viaSetpriv = await adapter.stop("SIGINT");
-    assert.equal(viaSetpriv.code, 0);
-    assert.match(viaSetpriv.stderr, /LOG: {2}received fast shutdown request\n/);
-    assert.match(viaSetpriv.stderr, /LOG: {2}database system is shut down\n/);
-    assert.deepEqual(shutdownRecords(adapter), [
-      { reason: "child exited with status 0", exitStatus: 0 },
-    ]);
-
-    // runuser stays postgres' parent: it blocks SIGHUP (and SIGUSR1, SIGUSR2), ignores SIGINT
-    // and SIGQUIT, and passes SIGTERM on; 2 s later it SIGKILLs postgres if it still runs (here
-    // a smart shutdown waits for an open session) and kills itself with SIGTERM: 143.
-    adapter = await startPostgres(cluster, postgresCommand(cluster, RUNUSER));
-    await waitForStatus(adapter, "/readyz", 200);
-    const runuser = await childPid(adapter);
-    const postmaster = Number(
-      Deno.readTextFileSync(`${cluster.data}/postmaster.pid`).split("\n")[0],
-    );
-    assert.notEqual(postmaster, runuser);
-    for (const signal of ["SIGHUP", "SIGINT"] as const) {
-      adapter.child.kill(signal);
-      await adapter.waitFor(
-        () =>
-          adapter!.logRecords().some((record) =>
-            record.message === "Signal forwarded" && record.signal === signal
-          ),
-        `the adapter to forward ${signal}`,
+      // setpriv exec()s postgres: the adapter's child is the postmaster itself, as postgres.
+      const pid = await childPid(adapter);
+      assert.equal(
+        Deno.readTextFileSync(`${cluster.data}/postmaster.pid`).split("\n")[0],
+        String(pid),
       );
+      const uids = Deno.readTextFileSync(`/proc/${pid}/status`).match(/^Uid:\s+(.*)$/m)?.[1];
+      assert.deepEqual(uids?.split(/\s+/).map(Number), [
+        cluster.uid,
+        cluster.uid,
+        cluster.uid,
+        cluster.uid,
+      ]);
+
+      assert.deepEqual(await psql(cluster.port, "select current_user, 6 * 7"), {
+        code: 0,
+        stdout: "postgres|42\n",
+        stderr: "",
+      });
+
+      // SIGHUP to the adapter reaches postgres, which rereads postgresql.conf; PostgreSQL 15
+      // sends no RELOADING=1 (so /readyz stays 200).
+      Deno.writeTextFileSync(`${cluster.data}/postgresql.conf`, "statement_timeout = '4321ms'\n", {
+        append: true,
+      });
+      adapter.child.kill("SIGHUP");
+      await adapter.waitFor(
+        () => adapter!.stderr().includes('parameter "statement_timeout" changed to "4321ms"'),
+        "postgres to log the reload",
+      );
+      assert.match(adapter.stderr(), /LOG: {2}received SIGHUP, reloading configuration files\n/);
+      assert.equal((await psql(cluster.port, "show statement_timeout")).stdout, "4321ms\n");
+      assert.equal((await adapter.request("/readyz")).status, 200);
+      assert.deepEqual(await echoedSoFar(adapter), ["READY=1"]);
+
+      // SIGTERM is postgres' smart shutdown: STOPPING=1 at once, then it waits for the open
+      // session, refusing new ones; meanwhile the adapter says live but not ready.
+      session = await openSession(adapter, cluster.port);
+      adapter.child.kill("SIGTERM");
+      await waitForStatus(adapter, "/readyz", 503);
+      assert.deepEqual(await echoedLines(adapter, 2), ["READY=1", "STOPPING=1"]);
+      assert.equal((await adapter.request("/livez")).status, 200);
+      assert.equal((await adapter.request("/healthz")).status, 200);
+      const refused = await psql(cluster.port, "select 1");
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, /FATAL: {2}the database system is shutting down\n/);
+      assert.match(adapter.stderr(), /LOG: {2}received smart shutdown request\n/);
+
+      // The last session ends: postgres shuts down and exits 0, and so does the adapter.
+      assert.deepEqual(await session.close(), { code: 0, stderr: "" });
+      session = undefined;
+      const exit = await adapter.exited();
+      assert.equal(exit.code, 0);
+      assert.match(exit.stderr, /LOG: {2}database system is shut down\n/);
+      assert.deepEqual(echoed(adapter), ["READY=1", "STOPPING=1"]);
+      assert.deepEqual(shutdownRecords(adapter), [
+        { reason: "child exited with status 0", exitStatus: 0 },
+      ]);
+    } finally {
+      if (session !== undefined) await killProcess(session.child);
+      if (adapter !== undefined) await killWrapped(adapter);
+      await cluster.remove();
     }
-    session = await openSession(adapter, cluster.port);
-    const stopping = performance.now();
-    const viaRunuser = await adapter.stop("SIGTERM");
-    const elapsed = performance.now() - stopping;
-    assert.equal(viaRunuser.code, 143);
-    assert.ok(elapsed >= 1_900, `runuser exited ${elapsed} ms after SIGTERM`);
-    assert.match(viaRunuser.stderr, /LOG: {2}received smart shutdown request\n/);
-    assert.doesNotMatch(
-      viaRunuser.stderr,
-      /received SIGHUP|fast shutdown|database system is shut down/,
-    );
-    assert.deepEqual(shutdownRecords(adapter), [
-      { reason: "child killed by SIGTERM", exitStatus: 143 },
-    ]);
-    // The postmaster died of SIGKILL (a zombie until init reaps it); its backend follows.
-    const state = () => {
-      try {
-        return Deno.readTextFileSync(`/proc/${postmaster}/status`).match(/^State:\s+(\S)/m)?.[1];
-      } catch {
-        return "gone";
+  },
+);
+
+Deno.test(
+  "postgresql: setpriv passes SIGHUP and SIGINT on and keeps exit 0; runuser does not, and SIGKILLs postgres 2 s after SIGTERM",
+  needs("postgresql", "util-linux", "systemd"),
+  async () => {
+    requireProgram("runuser", "util-linux");
+    const cluster = await newCluster();
+    let adapter: AdapterProcess | undefined;
+    let session: Awaited<ReturnType<typeof openSession>> | undefined;
+    try {
+      // setpriv: SIGHUP reloads, SIGINT is the fast shutdown, postgres' 0 is the adapter's 0.
+      adapter = await startPostgres(cluster, postgresCommand(cluster, AS_POSTGRES));
+      await waitForStatus(adapter, "/readyz", 200);
+      adapter.child.kill("SIGHUP");
+      await adapter.waitFor(
+        () => adapter!.stderr().includes("received SIGHUP, reloading configuration files"),
+        "postgres to log the reload",
+      );
+      const viaSetpriv = await adapter.stop("SIGINT");
+      assert.equal(viaSetpriv.code, 0);
+      assert.match(viaSetpriv.stderr, /LOG: {2}received fast shutdown request\n/);
+      assert.match(viaSetpriv.stderr, /LOG: {2}database system is shut down\n/);
+      assert.deepEqual(shutdownRecords(adapter), [
+        { reason: "child exited with status 0", exitStatus: 0 },
+      ]);
+
+      // runuser stays postgres' parent: it blocks SIGHUP (and SIGUSR1, SIGUSR2), ignores SIGINT
+      // and SIGQUIT, and passes SIGTERM on; 2 s later it SIGKILLs postgres if it still runs (here
+      // a smart shutdown waits for an open session) and kills itself with SIGTERM: 143.
+      adapter = await startPostgres(cluster, postgresCommand(cluster, RUNUSER));
+      await waitForStatus(adapter, "/readyz", 200);
+      const runuser = await childPid(adapter);
+      const postmaster = Number(
+        Deno.readTextFileSync(`${cluster.data}/postmaster.pid`).split("\n")[0],
+      );
+      assert.notEqual(postmaster, runuser);
+      for (const signal of ["SIGHUP", "SIGINT"] as const) {
+        adapter.child.kill(signal);
+        await adapter.waitFor(
+          () =>
+            adapter!.logRecords().some((record) =>
+              record.message === "Signal forwarded" && record.signal === signal
+            ),
+          `the adapter to forward ${signal}`,
+        );
       }
-    };
-    await adapter.waitFor(() => ["Z", "gone"].includes(state()!), "the postmaster to die");
-    const closed = await session.close("select 1;");
-    session = undefined;
-    assert.equal(closed.code, 2);
-    assert.match(
-      closed.stderr,
-      /FATAL: {2}terminating connection due to unexpected postmaster exit/,
-    );
-  } finally {
-    if (session !== undefined) await killProcess(session.child);
-    if (adapter !== undefined) await killWrapped(adapter);
-    await cluster.remove();
-  }
-});
+      session = await openSession(adapter, cluster.port);
+      const stopping = performance.now();
+      const viaRunuser = await adapter.stop("SIGTERM");
+      const elapsed = performance.now() - stopping;
+      assert.equal(viaRunuser.code, 143);
+      assert.ok(elapsed >= 1_900, `runuser exited ${elapsed} ms after SIGTERM`);
+      assert.match(viaRunuser.stderr, /LOG: {2}received smart shutdown request\n/);
+      assert.doesNotMatch(
+        viaRunuser.stderr,
+        /received SIGHUP|fast shutdown|database system is shut down/,
+      );
+      assert.deepEqual(shutdownRecords(adapter), [
+        { reason: "child killed by SIGTERM", exitStatus: 143 },
+      ]);
+      // The postmaster died of SIGKILL (a zombie until init reaps it); its backend follows.
+      const state = () => {
+        try {
+          return Deno.readTextFileSync(`/proc/${postmaster}/status`).match(/^State:\s+(\S)/m)?.[1];
+        } catch {
+          return "gone";
+        }
+      };
+      await adapter.waitFor(() => ["Z", "gone"].includes(state()!), "the postmaster to die");
+      const closed = await session.close("select 1;");
+      session = undefined;
+      assert.equal(closed.code, 2);
+      assert.match(
+        closed.stderr,
+        /FATAL: {2}terminating connection due to unexpected postmaster exit/,
+      );
+    } finally {
+      if (session !== undefined) await killProcess(session.child);
+      if (adapter !== undefined) await killWrapped(adapter);
+      await cluster.remove();
+    }
+  },
+);

@@ -19,6 +19,7 @@ import {
   tcpExchange,
   waitForStatus,
 } from "./service_process.ts";
+import { needs } from "../helpers/tools.ts";
 
 /** The recipe's command line, with a free port, and data and log in `dir`. */
 function redisCommand(dir: string, port: number): string[] {
@@ -44,77 +45,85 @@ function probeChanges(adapter: AdapterProcess) {
     .map(({ probe, from, to }) => `${probe} ${from}->${to}`);
 }
 
-Deno.test("redis: run -- redis-server --supervised systemd: STATUS= and READY=1, PING, SIGTERM saves and exits 0", async () => {
-  requireProgram("redis-server", "redis-server");
-  const dir = tempDir();
-  const port = freePort();
-  let adapter: AdapterProcess | undefined;
-  try {
-    adapter = await spawnAdapter({ args: ["run", "--", ...redisCommand(dir.path, port)] });
-    await waitForStatus(adapter, "/readyz", 200);
-    assert.deepEqual(await echoedLines(adapter, 3), READY_LINES);
-    const status = (await adapter.request("/status")).json;
-    assert.equal(status.statusText, "Ready to accept connections");
-    assert.equal(status.livez, true);
-    assert.equal(status.counters.datagrams, 3);
-    assert.equal(status.watchdog.enabled, false);
-    assert.equal(await tcpExchange(port, SESSION), ANSWERS);
+Deno.test(
+  "redis: run -- redis-server --supervised systemd: STATUS= and READY=1, PING, SIGTERM saves and exits 0",
+  needs("redis-server", "util-linux", "systemd"),
+  async () => {
+    requireProgram("redis-server", "redis-server");
+    const dir = tempDir();
+    const port = freePort();
+    let adapter: AdapterProcess | undefined;
+    try {
+      adapter = await spawnAdapter({ args: ["run", "--", ...redisCommand(dir.path, port)] });
+      await waitForStatus(adapter, "/readyz", 200);
+      assert.deepEqual(await echoedLines(adapter, 3), READY_LINES);
+      const status = (await adapter.request("/status")).json;
+      assert.equal(status.statusText, "Ready to accept connections");
+      assert.equal(status.livez, true);
+      assert.equal(status.counters.datagrams, 3);
+      assert.equal(status.watchdog.enabled, false);
+      assert.equal(await tcpExchange(port, SESSION), ANSWERS);
 
-    const exit = await adapter.stop("SIGTERM");
-    assert.equal(exit.code, 0);
-    assert.deepEqual(echoed(adapter), [
-      ...READY_LINES,
-      "STOPPING=1",
-      "STATUS=Saving the final RDB snapshot",
-    ]);
-    // STOPPING=1 took readiness away before Redis exited.
-    assert.deepEqual(probeChanges(adapter), [
-      "healthz false->true",
-      "livez false->true",
-      "readyz false->true",
-      "readyz true->false",
-      "livez true->false",
-      "healthz true->false",
-    ]);
-    const log = Deno.readTextFileSync(`${dir.path}/redis.log`);
-    assert.match(log, / \* DB saved on disk\n/);
-    assert.match(log, / # Redis is now ready to exit, bye bye\.\.\.\n/);
-    assert.ok(Deno.statSync(`${dir.path}/dump.rdb`).size > 0);
-  } finally {
-    if (adapter !== undefined) await killWrapped(adapter);
-    dir.remove();
-  }
-});
+      const exit = await adapter.stop("SIGTERM");
+      assert.equal(exit.code, 0);
+      assert.deepEqual(echoed(adapter), [
+        ...READY_LINES,
+        "STOPPING=1",
+        "STATUS=Saving the final RDB snapshot",
+      ]);
+      // STOPPING=1 took readiness away before Redis exited.
+      assert.deepEqual(probeChanges(adapter), [
+        "healthz false->true",
+        "livez false->true",
+        "readyz false->true",
+        "readyz true->false",
+        "livez true->false",
+        "healthz true->false",
+      ]);
+      const log = Deno.readTextFileSync(`${dir.path}/redis.log`);
+      assert.match(log, / \* DB saved on disk\n/);
+      assert.match(log, / # Redis is now ready to exit, bye bye\.\.\.\n/);
+      assert.ok(Deno.statSync(`${dir.path}/dump.rdb`).size > 0);
+    } finally {
+      if (adapter !== undefined) await killWrapped(adapter);
+      dir.remove();
+    }
+  },
+);
 
-Deno.test("redis: as a sidecar the adapter cannot tell that Redis died: /readyz stays 200", async () => {
-  requireProgram("redis-server", "redis-server");
-  const dir = tempDir();
-  const port = freePort();
-  const adapter = await spawnAdapter();
-  const [program, ...args] = redisCommand(dir.path, port);
-  const redis = new Deno.Command(program, {
-    args,
-    env: { NOTIFY_SOCKET: adapter.notifySocket },
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
-    await waitForStatus(adapter, "/readyz", 200);
-    assert.deepEqual(await echoedLines(adapter, 3), READY_LINES);
-    assert.equal(await tcpExchange(port, "PING\r\nQUIT\r\n"), "+PONG\r\n+OK\r\n");
+Deno.test(
+  "redis: as a sidecar the adapter cannot tell that Redis died: /readyz stays 200",
+  needs("redis-server", "util-linux", "systemd"),
+  async () => {
+    requireProgram("redis-server", "redis-server");
+    const dir = tempDir();
+    const port = freePort();
+    const adapter = await spawnAdapter();
+    const [program, ...args] = redisCommand(dir.path, port);
+    const redis = new Deno.Command(program, {
+      args,
+      env: { NOTIFY_SOCKET: adapter.notifySocket },
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    try {
+      await waitForStatus(adapter, "/readyz", 200);
+      assert.deepEqual(await echoedLines(adapter, 3), READY_LINES);
+      assert.equal(await tcpExchange(port, "PING\r\nQUIT\r\n"), "+PONG\r\n+OK\r\n");
 
-    // A crash sends no STOPPING=1 and Redis pings no watchdog: the adapter keeps its state.
-    redis.kill("SIGKILL");
-    assert.equal((await redis.status).signal, "SIGKILL");
-    await assert.rejects(tcpExchange(port, "PING\r\n"), Deno.errors.ConnectionRefused);
-    assert.equal((await adapter.request("/readyz")).status, 200);
-    assert.equal((await adapter.request("/livez")).status, 200);
-    assert.deepEqual(await echoedSoFar(adapter), READY_LINES);
-    assert.equal((await adapter.stop()).code, 0);
-  } finally {
-    await killProcess(redis);
-    await adapter.stop("SIGKILL");
-    dir.remove();
-  }
-});
+      // A crash sends no STOPPING=1 and Redis pings no watchdog: the adapter keeps its state.
+      redis.kill("SIGKILL");
+      assert.equal((await redis.status).signal, "SIGKILL");
+      await assert.rejects(tcpExchange(port, "PING\r\n"), Deno.errors.ConnectionRefused);
+      assert.equal((await adapter.request("/readyz")).status, 200);
+      assert.equal((await adapter.request("/livez")).status, 200);
+      assert.deepEqual(await echoedSoFar(adapter), READY_LINES);
+      assert.equal((await adapter.stop()).code, 0);
+    } finally {
+      await killProcess(redis);
+      await adapter.stop("SIGKILL");
+      dir.remove();
+    }
+  },
+);

@@ -1,6 +1,6 @@
 /**
  * What the service recipes' tests (examples/services/) share: finding the Debian package's
- * programs (a missing one fails the test with the package to install: .ci/run installs them),
+ * programs (a missing one fails the test with the package to install; `deno task test` installs them),
  * the wrapped service's PID, raw TCP requests, and stopping a service even when a test failed.
  *
  * @module
@@ -29,7 +29,7 @@ export function requireProgram(program: string, debianPackage: string): string {
   }
   throw new Error(
     `Cannot find ${program}: install the Debian package "${debianPackage}" ` +
-      `(apt-get install --no-install-recommends ${debianPackage}; .ci/run does)`,
+      `(apt-get install --no-install-recommends ${debianPackage}; `deno task test` installs it where it can)`,
   );
 }
 
