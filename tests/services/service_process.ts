@@ -29,7 +29,7 @@ export function requireProgram(program: string, debianPackage: string): string {
   }
   throw new Error(
     `Cannot find ${program}: install the Debian package "${debianPackage}" ` +
-      `(apt-get install --no-install-recommends ${debianPackage}; `deno task test` installs it where it can)`,
+      `(apt-get install --no-install-recommends ${debianPackage}; deno task test installs it where it can)`,
   );
 }
 
