@@ -14,6 +14,7 @@ import { type Draft, draftOf, log, stateOf } from "./draft.ts";
 import type { Effect } from "./effects.ts";
 import type { NotifyMessage } from "./notify_message.ts";
 import { ping } from "./ping.ts";
+import { echoLine } from "./printable.ts";
 import { applyEvents, beginShutdown, serviceGone } from "./probe_state.ts";
 import { armStartTimer, expireStartTimer } from "./start_timer.ts";
 import { type AdapterState, type Input, nextDeadline } from "./state.ts";
@@ -37,7 +38,7 @@ function receive(draft: Draft, message: NotifyMessage) {
   }
   const { accepted } = message;
   if (accepted.length === 0) return;
-  if (draft.config.echo) draft.effects.push({ kind: "echo", lines: accepted.map((a) => a.line) });
+  if (draft.config.echo) draft.effects.push({ kind: "echo", lines: accepted.map(echoLine) });
   const handled: WellKnownLine[] = [];
   for (const line of accepted) if (isWellKnownLine(line) && hasHandler(line)) handled.push(line);
   if (handled.length > 1) handled.sort(byHandlerOrder);
