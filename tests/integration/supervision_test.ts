@@ -221,7 +221,8 @@ const BAD_FILES: Record<string, BadFile> = {
 };
 
 Deno.test("run --: a file the termination message must not go to is one warning, the service's status, at once", async () => {
-  await Promise.all(
+  // allSettled: every case cleans up its directories before a failure is reported.
+  const outcomes = await Promise.allSettled(
     Object.entries(BAD_FILES).map(async ([what, make]) => {
       const dir = tempDir();
       const outside = tempDir("/var/lib");
@@ -255,6 +256,7 @@ Deno.test("run --: a file the termination message must not go to is one warning,
       }
     }),
   );
+  for (const outcome of outcomes) if (outcome.status === "rejected") throw outcome.reason;
 });
 
 Deno.test("run --, sidecar: a termination message path outside the permission set exits 2, nothing run or written", async () => {
