@@ -11,7 +11,7 @@ import { VERSION } from "./lib/core/version.ts";
 import { readEnvironment } from "./lib/shell/environment.ts";
 import { dropPermissions } from "./lib/shell/permissions.ts";
 import { resolveSocketPath, type SocketPath } from "./lib/shell/socket_path.ts";
-import { socketPathProblem } from "./lib/shell/permissions.ts";
+import { socketPathProblem, terminationPathProblem } from "./lib/shell/permissions.ts";
 import { fail, StartupError } from "./lib/shell/startup_failure.ts";
 import { errorText } from "./lib/shell/logging.ts";
 
@@ -25,6 +25,11 @@ async function loadConfig(): Promise<{ loaded: LoadedConfig; socketPath: SocketP
     if (!(error instanceof ConfigError)) throw error;
     const { variable, value, expected } = error;
     return await fail(error.message, 2, { variable, value, expected });
+  }
+  const refused = terminationPathProblem(loaded.config.terminationMessagePath);
+  if (refused !== undefined) {
+    const value = loaded.config.terminationMessagePath;
+    return await fail(refused, 2, { variable: "ADAPTER_TERMINATION_MESSAGE_PATH", value });
   }
   const address = loaded.config.notifySocket;
   if (address.abstract) return { loaded, socketPath: null };

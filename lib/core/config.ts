@@ -205,8 +205,8 @@ export const SETTINGS: Settings = Object.freeze({
   terminationMessagePath: {
     variable: "ADAPTER_TERMINATION_MESSAGE_PATH",
     default: "/dev/termination-log",
-    meaning: "wrapper mode: why the service ended, written here on exit for Kubernetes; " +
-      "empty = off",
+    meaning: "wrapper mode: termination message file, `/dev/termination-log` or under " +
+      "`/run`, `/var/run`, `/tmp`; empty = off",
     parse: pathOrOff,
   },
 });

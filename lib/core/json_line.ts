@@ -6,6 +6,7 @@
  */
 
 import type { LogFields, LogLevel } from "./effects.ts";
+import { printableJson } from "./printable.ts";
 import { rfc3339 } from "./timestamp.ts";
 
 let clockMs = Number.NaN;
@@ -22,7 +23,8 @@ function timestamp(wallMs: number): string {
 
 /**
  * One record as one JSON line ending in `\n` (a field named like one of the first three
- * replaces it, as a spread would).
+ * replaces it, as a spread would). Text a terminal would act on is escaped: `JSON.stringify`
+ * escapes the C0 controls, `printableJson` the rest.
  *
  * @example Usage
  * ```ts
@@ -43,11 +45,15 @@ export function formatJsonLine(
   fields: LogFields,
 ): string {
   if ("timestamp" in fields || "level" in fields || "message" in fields) {
-    return JSON.stringify({ timestamp: rfc3339(wallMs), level, message, ...fields }) + "\n";
+    return printableJson(
+      JSON.stringify({ timestamp: rfc3339(wallMs), level, message, ...fields }),
+    ) + "\n";
   }
+  // The pieces are tested as JSON.stringify returns them, flat: testing the joined line would
+  // flatten it first (deno bench, an Event record: 0.48 µs instead of 0.29 µs, the cost before).
   const head = `{"timestamp":"${timestamp(wallMs)}","level":"${level}","message":${
-    JSON.stringify(message)
+    printableJson(JSON.stringify(message))
   }`;
-  const rest = JSON.stringify(fields);
+  const rest = printableJson(JSON.stringify(fields));
   return rest === "{}" ? `${head}}\n` : `${head},${rest.slice(1)}\n`;
 }

@@ -30,6 +30,7 @@ import { receiveSignal } from "./signal_policy.ts";
 import { expireStartTimer } from "./start_timer.ts";
 import { type AdapterState, type Input, nextDeadline, type Phase } from "./state.ts";
 import { superviseMainProcess } from "./supervision.ts";
+import { echoLine } from "./printable.ts";
 import { expireWatchdog } from "./watchdog.ts";
 
 export { type AdapterState, initialState, type Input, nextDeadline } from "./state.ts";
@@ -49,7 +50,7 @@ function receive(draft: Draft, message: NotifyMessage) {
   }
   const { accepted } = message;
   if (accepted.length === 0) return;
-  if (draft.config.echo) draft.effects.push({ kind: "echo", lines: accepted.map((a) => a.line) });
+  if (draft.config.echo) draft.effects.push({ kind: "echo", lines: accepted.map(echoLine) });
   const handled: WellKnownLine[] = [];
   for (const line of accepted) if (isWellKnownLine(line) && hasHandler(line)) handled.push(line);
   if (handled.length > 1) handled.sort(byHandlerOrder);

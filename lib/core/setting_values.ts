@@ -284,7 +284,9 @@ export function signalOrNone(text: string): Parsed<SignalName | null> {
 }
 
 /**
- * An absolute file path, or the empty text for "off".
+ * An absolute file path, or the empty text for "off". The path is written as it is meant:
+ * no empty, `.` or `..` component (no `//`, no trailing `/`), so that the text checked against
+ * the permission set is the path opened (behaviour §1.2, §9.5).
  *
  * @example Usage
  * ```ts
@@ -293,11 +295,16 @@ export function signalOrNone(text: string): Parsed<SignalName | null> {
  *
  * assert.deepEqual(pathOrOff("/dev/termination-log"), { value: "/dev/termination-log" });
  * assert.deepEqual(pathOrOff(""), { value: null });
+ * assert.ok("expected" in pathOrOff("/tmp/../etc/passwd"));
  * ```
  */
 export function pathOrOff(text: string): Parsed<string | null> {
   if (text === "") return { value: null };
-  return text.startsWith("/") && !text.endsWith("/") && !text.includes("\0")
-    ? { value: text }
-    : { expected: "an absolute file path, or nothing to turn it off" };
+  const [root, ...components] = text.split("/");
+  const plain = root === "" &&
+    components.every((name) => name !== "" && name !== "." && name !== "..");
+  return plain && !text.includes("\0") ? { value: text } : {
+    expected: "an absolute file path without empty, . or .. components and without NUL, " +
+      "or nothing to turn it off",
+  };
 }

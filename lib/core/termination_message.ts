@@ -9,12 +9,13 @@
 import { ERRNO_NAMES } from "./errno_names.ts";
 import type { MainProcess } from "./main_process.ts";
 import { describeEnd } from "./process_end.ts";
+import { cutCodePoints, fitUtf8, printable } from "./printable.ts";
 import type { AdapterState, Failure } from "./state.ts";
 import { formatTimeSpan } from "./timespan.ts";
 
-/** Kubernetes keeps at most this many bytes of a termination message. */
+/** Kubernetes keeps at most this many bytes of a termination message (kubelet's limit). */
 export const TERMINATION_MESSAGE_MAX = 4096;
-// One field may take a quarter of the message, so that the others still fit.
+// One field may take a quarter of the message (in code points), so that the others still fit.
 const FIELD_MAX = 1024;
 
 function ended(main: MainProcess | null): string {
@@ -60,18 +61,8 @@ function errnoText(errno: number): string {
   return name === undefined ? String(errno) : `${errno} (${name})`;
 }
 
-function cut(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-
-// A cut inside a UTF-8 sequence would leave a broken character: back off to its start.
-function fitBytes(text: string, max: number): string {
-  const bytes = new TextEncoder().encode(text);
-  if (bytes.length <= max) return text;
-  let end = max;
-  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
-  return new TextDecoder().decode(bytes.subarray(0, end));
-}
+// `kubectl describe pod` prints the message to a terminal: one fact per line, nothing that acts.
+const printableLine = (line: string) => printable(line.replace(/[\r\n]+/g, " "));
 
 /**
  * The message for a wrapper that is ending, from how its main process ended: what ended the
@@ -97,12 +88,13 @@ export function terminationMessage(state: AdapterState): string {
   const lines = [headline(state)];
   const failure = state.lastFailure;
   if (failure !== null && failure !== state.abort?.cause) lines.push(failureText(failure));
-  if (state.statusText !== null) lines.push(`status: ${cut(state.statusText, FIELD_MAX)}`);
+  if (state.statusText !== null) {
+    lines.push(`status: ${cutCodePoints(state.statusText, FIELD_MAX)}`);
+  }
   if (state.errno !== null) lines.push(`errno: ${errnoText(state.errno)}`);
-  if (state.busError !== null) lines.push(`buserror: ${cut(state.busError, FIELD_MAX)}`);
+  if (state.busError !== null) {
+    lines.push(`buserror: ${cutCodePoints(state.busError, FIELD_MAX)}`);
+  }
   if (state.exitStatus !== null) lines.push(`exit_status: ${state.exitStatus}`);
-  return fitBytes(
-    lines.map((line) => line.replace(/[\r\n]+/g, " ")).join("\n") + "\n",
-    TERMINATION_MESSAGE_MAX,
-  );
+  return fitUtf8(lines.map(printableLine).join("\n") + "\n", TERMINATION_MESSAGE_MAX);
 }

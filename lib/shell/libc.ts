@@ -2,8 +2,9 @@
  * The few calls of the C library that wrapper mode needs and Deno does not offer (behaviour §9.5,
  * §9.6, §10.2): looking at and reaping orphaned children as PID 1, and writing the termination
  * message to `/dev/termination-log`, a path under `/dev` that Deno 2.9.6 opens only with
- * `--allow-all`. libc is loaded once, at start, and the right to load libraries is given up at
- * once: what the process can no longer load, an attacker in it cannot either.
+ * `--allow-all`, one directory at a time without following links. libc is loaded once, at
+ * start, and the right to load libraries is given up at once: what the process can no longer
+ * load, an attacker in it cannot either.
  *
  * @module
  */
@@ -15,7 +16,10 @@ import { LIBC_PATHS } from "./permissions.ts";
 export const LIBC_SYMBOLS = {
   waitid: { parameters: ["i32", "u32", "buffer", "i32"], result: "i32" },
   waitpid: { parameters: ["i32", "buffer", "i32"], result: "i32" },
-  open: { parameters: ["buffer", "i32"], result: "i32" },
+  // openat() takes a mode after the flags only with O_CREAT, which the adapter never passes.
+  openat: { parameters: ["i32", "buffer", "i32"], result: "i32" },
+  statx: { parameters: ["i32", "buffer", "i32", "u32", "buffer"], result: "i32" },
+  ftruncate: { parameters: ["i32", "i64"], result: "i32" },
   write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   close: { parameters: ["i32"], result: "i32" },
   __errno_location: { parameters: [], result: "pointer" },
@@ -46,31 +50,101 @@ export function errnoName(libc: Libc): string {
   return Object.keys(ERRNO_NAMES).find((name) => ERRNO_NAMES[name] === errno) ?? `errno ${errno}`;
 }
 
-// Linux open(2) flags; O_NOFOLLOW differs between x86-64 and arm64.
-const O_WRONLY = 0o1;
-const O_NOCTTY = 0o400;
-const O_TRUNC = 0o1000;
-const O_NONBLOCK = 0o4000;
-const O_CLOEXEC = 0o2000000;
-const O_NOFOLLOW = Deno.build.arch === "aarch64" ? 0o100000 : 0o400000;
+/** The open(2) flags whose values differ between architectures. */
+export type ArchOpenFlag = "O_DIRECTORY" | "O_NOFOLLOW";
+
+/** The names of the Linux constants wrapper mode uses with open(2), the *at() calls, statx(2). */
+export type LinuxConstant =
+  | ArchOpenFlag
+  | "O_RDONLY"
+  | "O_WRONLY"
+  | "O_NOCTTY"
+  | "O_NONBLOCK"
+  | "O_CLOEXEC"
+  | "O_PATH"
+  | "AT_FDCWD"
+  | "AT_SYMLINK_NOFOLLOW"
+  | "AT_EMPTY_PATH"
+  | "STATX_TYPE"
+  | "STATX_NLINK"
+  | "STATX_INO";
+
+/** The Linux flags of open(2) that differ between the architectures Deno runs on. */
+export const OPEN_FLAGS_BY_ARCH: Readonly<
+  Record<typeof Deno.build.arch, Readonly<Record<ArchOpenFlag, number>>>
+> = Object.freeze({
+  // include/uapi/asm-generic/fcntl.h, which x86-64 uses as it is
+  x86_64: Object.freeze({ O_DIRECTORY: 0o200000, O_NOFOLLOW: 0o400000 }),
+  // arch/arm64/include/uapi/asm/fcntl.h overrides these two (and O_DIRECT, O_LARGEFILE)
+  aarch64: Object.freeze({ O_DIRECTORY: 0o40000, O_NOFOLLOW: 0o100000 }),
+});
+
+/** The Linux constants of open(2), the *at() calls and statx(2), for this architecture. */
+export const LINUX: Readonly<Record<LinuxConstant, number>> = Object.freeze({
+  O_RDONLY: 0,
+  O_WRONLY: 0o1,
+  O_NOCTTY: 0o400,
+  O_NONBLOCK: 0o4000,
+  O_CLOEXEC: 0o2000000,
+  O_PATH: 0o10000000,
+  ...OPEN_FLAGS_BY_ARCH[Deno.build.arch],
+  AT_FDCWD: -100,
+  AT_SYMLINK_NOFOLLOW: 0x100,
+  AT_EMPTY_PATH: 0x1000,
+  STATX_TYPE: 0x1,
+  STATX_NLINK: 0x4,
+  STATX_INO: 0x100,
+});
+
+/** What statx(2) tells of a file: its mode (type bits included), links, device and inode. */
+export interface FileStatus {
+  /** `st_mode`: the type bits and the permission bits. */
+  readonly mode: number;
+  /** The number of hard links. */
+  readonly links: number;
+  /** The device, as `major:minor`. */
+  readonly device: string;
+  /** The inode number. */
+  readonly inode: bigint;
+}
+
+// struct statx (include/uapi/linux/stat.h) is the same on every architecture, unlike struct
+// stat: 256 bytes, with these fields at these offsets.
+const STATX_SIZE = 256;
+const STATX_MASK_AT = 0;
+const STATX_NLINK_AT = 16;
+const STATX_MODE_AT = 28;
+const STATX_INO_AT = 32;
+const STATX_DEV_MAJOR_AT = 136;
+const STATX_DEV_MINOR_AT = 140;
 
 /**
- * Writes `bytes` over an existing file at `path`: never creates it, never follows a link at
- * it, and never waits for a reader (a FIFO nobody reads fails at once). Throws an Error naming
- * the errno.
+ * statx(2) of `name` in the directory `dirfd` (with `AT_EMPTY_PATH` and `""`: of `dirfd`
+ * itself): the file's status, or the errno name when it fails.
  */
-export function overwriteFile(libc: Libc, path: string, bytes: Uint8Array): void {
-  const flags = O_WRONLY | O_TRUNC | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW;
-  const fd = libc.open(new TextEncoder().encode(`${path}\0`), flags);
-  if (fd < 0) throw new Error(`cannot open: ${errnoName(libc)}`);
-  try {
-    while (bytes.length > 0) {
-      const written = Number(libc.write(fd, bytes, BigInt(bytes.length)));
-      if (written < 0) throw new Error(`cannot write: ${errnoName(libc)}`);
-      if (written === 0) throw new Error("cannot write: no progress");
-      bytes = bytes.subarray(written);
-    }
-  } finally {
-    libc.close(fd);
-  }
+export function statusAt(
+  libc: Libc,
+  dirfd: number,
+  name: string,
+  flags: number,
+): FileStatus | string {
+  const buffer = new Uint8Array(STATX_SIZE);
+  const mask = LINUX.STATX_TYPE | LINUX.STATX_NLINK | LINUX.STATX_INO;
+  if (libc.statx(dirfd, cString(name), flags, mask, buffer) !== 0) return errnoName(libc);
+  const view = new DataView(buffer.buffer);
+  // stx_mask says which fields the file system filled in: without these, nothing is known.
+  if ((view.getUint32(STATX_MASK_AT, true) & mask) !== mask) return "no type, links or inode";
+  return {
+    mode: view.getUint16(STATX_MODE_AT, true),
+    links: view.getUint32(STATX_NLINK_AT, true),
+    device: `${view.getUint32(STATX_DEV_MAJOR_AT, true)}:${
+      view.getUint32(STATX_DEV_MINOR_AT, true)
+    }`,
+    inode: view.getBigUint64(STATX_INO_AT, true),
+  };
+}
+
+/** `text` as a NUL-terminated C string. */
+export function cString(text: string): Uint8Array {
+  return new TextEncoder().encode(`${text}\0`);
 }

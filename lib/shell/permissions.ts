@@ -13,6 +13,9 @@
 /** Where the permission set lets a path socket live; deno.json's read and write lists. */
 export const SOCKET_DIRECTORIES: readonly string[] = Object.freeze(["/run", "/var/run", "/tmp"]);
 
+/** The one file outside SOCKET_DIRECTORIES that the set lets the adapter write: kubelet's default. */
+export const TERMINATION_LOG_PATH = "/dev/termination-log";
+
 /** Where libc may be loaded from (wrapper mode as PID 1 reaps orphans through it). */
 export const LIBC_PATHS: readonly string[] = Object.freeze([
   "/lib/x86_64-linux-gnu/libc.so.6",
@@ -42,6 +45,24 @@ export function socketPathProblem(
   const real = realPath === text ? "" : ` (really ${JSON.stringify(realPath)})`;
   return `Cannot use NOTIFY_SOCKET ${JSON.stringify(text)}${real}: the adapter's permissions ` +
     `allow sockets only under ${SOCKET_DIRECTORIES.join(", ")}, or an abstract socket @name`;
+}
+
+/**
+ * Why the adapter may not write its termination message to `path`, naming the places it may,
+ * or undefined when it may (or `path` is null: no message). The permission set decides, as it
+ * does for Deno's own calls; the message goes through libc, whose calls Deno does not check,
+ * so this is what holds them to the set (behaviour §10.2).
+ */
+export function terminationPathProblem(
+  path: string | null,
+  state: PermissionQuery = query,
+): string | undefined {
+  if (path === null || state({ name: "write", path }) === "granted") return undefined;
+  const directories = `${SOCKET_DIRECTORIES.slice(0, -1).join(", ")} or ${
+    SOCKET_DIRECTORIES.at(-1)
+  }`;
+  return `Cannot use ADAPTER_TERMINATION_MESSAGE_PATH ${JSON.stringify(path)}: the adapter may ` +
+    `write only ${TERMINATION_LOG_PATH} or a file under ${directories}`;
 }
 
 /** The rights a job may give up once it no longer needs them. */

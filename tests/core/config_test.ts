@@ -217,6 +217,11 @@ Deno.test("parseConfig() rejects each invalid form of each kind of variable", ()
     ["ADAPTER_TIMEOUT_ABORT_SEC", "soon", "a systemd time span"],
     ["ADAPTER_TERMINATION_MESSAGE_PATH", "termination-log", "an absolute file path"],
     ["ADAPTER_TERMINATION_MESSAGE_PATH", "/dev/", "an absolute file path"],
+    ["ADAPTER_TERMINATION_MESSAGE_PATH", "/", "an absolute file path"],
+    ["ADAPTER_TERMINATION_MESSAGE_PATH", "/tmp//x", "without empty, . or .. components"],
+    ["ADAPTER_TERMINATION_MESSAGE_PATH", "/tmp/./x", "without empty, . or .. components"],
+    ["ADAPTER_TERMINATION_MESSAGE_PATH", "/tmp/../etc/passwd", "without empty, . or .."],
+    ["ADAPTER_TERMINATION_MESSAGE_PATH", "/tmp/x/..", "without empty, . or .. components"],
     ["ADAPTER_SOCKET_MODE", "999", "an octal file mode"],
     ["ADAPTER_SOCKET_MODE", "rw-rw-rw-", "an octal file mode"],
     ["ADAPTER_SOCKET_MODE", "07777", "an octal file mode"],
@@ -275,6 +280,10 @@ Deno.test("parseConfig() reads signals and the abort timeout as systemd does; no
   assert.equal(
     read({ ADAPTER_TERMINATION_MESSAGE_PATH: "/tmp/why" }).terminationMessagePath,
     "/tmp/why",
+  );
+  assert.equal(
+    read({ ADAPTER_TERMINATION_MESSAGE_PATH: "/run/a..b/.x" }).terminationMessagePath,
+    "/run/a..b/.x",
   );
 });
 

@@ -556,3 +556,11 @@ Deno.test("step() ignores a datagram of BARRIER=1 with other lines entirely", ()
     "barrier_with_other_lines",
   ]);
 });
+
+Deno.test("step() echoes a line with control characters or bidi overrides escaped (behaviour §6.1)", () => {
+  const { effects } = send(running(), "STATUS=\x1b[2J\x85\u202eup\tok\nX_A=\u2028", 2_000);
+  assert.deepEqual(ofKind(effects, "echo"), [{
+    kind: "echo",
+    lines: ["STATUS=\\x1b[2J\\x85\\u202eup\tok", "X_A=\\u2028"],
+  }]);
+});

@@ -97,3 +97,39 @@ Deno.test("terminationMessage() stays within Kubernetes' 4096 bytes, whole chara
   const oneLine = terminationMessage(ended({ ...base(), statusText: "a\nb\rc" }, EXITED_1));
   assert.equal(oneLine.split("\n")[1], "status: a b c");
 });
+
+Deno.test("terminationMessage() escapes what a terminal would act on, as systemctl status shows it", () => {
+  const state: AdapterState = {
+    ...base(),
+    statusText: "\x1b]0;pwned\x07 \x0b\x0c\x7f\x85\u2028\u202eevil\u2066",
+    busError: "org.example\u2029Error",
+    mainProcess: {
+      phase: "failed",
+      exitStatus: 127,
+      reason: 'Cannot start COMMAND "\x1b[2J": not found',
+    },
+    ending: ending("main process", 'Cannot start COMMAND "\x1b[2J": not found', 127),
+  };
+  assert.equal(
+    terminationMessage(state),
+    'the service did not start: Cannot start COMMAND "\\x1b[2J": not found\n' +
+      "status: \\x1b]0;pwned\\x07 \\x0b\\x0c\\x7f\\x85\\u2028\\u202eevil\\u2066\n" +
+      "buserror: org.example\\u2029Error\n",
+  );
+});
+
+Deno.test("terminationMessage() cuts a field at 1024 code points, never inside a surrogate pair", () => {
+  const state: AdapterState = { ...base(), statusText: `${"a".repeat(1023)}😀b` };
+  assert.equal(
+    terminationMessage(ended(state, EXITED_1)),
+    `the service exited with status 1\nstatus: ${"a".repeat(1023)}😀…\n`,
+  );
+});
+
+Deno.test("terminationMessage() cuts the whole at 4096 bytes of UTF-8, before a character that would cross", () => {
+  // 33 + 8 bytes, then 4-byte characters: the 1014th would end at byte 4097.
+  const state: AdapterState = { ...base(), statusText: "😀".repeat(2_000) };
+  const message = terminationMessage(ended(state, EXITED_1));
+  assert.equal(message, `the service exited with status 1\nstatus: ${"😀".repeat(1_013)}`);
+  assert.equal(new TextEncoder().encode(message).length, 4_093);
+});

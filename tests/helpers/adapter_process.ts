@@ -25,9 +25,12 @@ export function freePort(): number {
   return port;
 }
 
-/** A fresh temporary directory, removed by the returned function. */
-export function tempDir(): { path: string; remove: () => void } {
-  const path = Deno.makeTempDirSync({ prefix: "sd-notify-adapter-test-" });
+/**
+ * A fresh temporary directory (in the system's, or in `parent`, such as `/var/lib` for one outside
+ * the adapter's permission set), removed by the returned function.
+ */
+export function tempDir(parent?: string): { path: string; remove: () => void } {
+  const path = Deno.makeTempDirSync({ dir: parent, prefix: "sd-notify-adapter-test-" });
   return { path, remove: () => Deno.removeSync(path, { recursive: true }) };
 }
 

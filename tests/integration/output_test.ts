@@ -61,6 +61,33 @@ Deno.test(
 );
 
 Deno.test(
+  "output: control characters and bidi controls from a service are escaped in echo and log",
+  needs("python3"),
+  async () => {
+    const adapter = await spawnAdapter();
+    await adapter.send("STATUS=\x1b]0;pwned\x07\x0b\x0c\x7f\x85\u2028\u202eevil\u2066\tok");
+    await adapter.send("FOO=\x1b[2J\x9b\u2029");
+    await adapter.waitFor(
+      () => adapter.logRecords().some((record) => record.message === "Input rejected"),
+      "the rejection",
+    );
+    const exit = await adapter.stop("SIGTERM");
+    assert.equal(exit.code, 0);
+    assert.equal(
+      exit.stdout,
+      "STATUS=\\x1b]0;pwned\\x07\\x0b\\x0c\\x7f\\x85\\u2028\\u202eevil\\u2066\tok\n",
+    );
+    const rejected = exit.stderr.split("\n").find((line) => line.includes("Input rejected"));
+    assert.equal(
+      rejected?.slice(rejected.indexOf('"level"')),
+      '"level":"warning","message":"Input rejected","reason":"unknown_key",' +
+        '"excerpt":"FOO=\\u001b[2J\\u009b\\u2029"}',
+    );
+    assert.doesNotMatch(exit.stderr, /[\x7f-\x9f\u2028-\u202e\u2066-\u2069]/);
+  },
+);
+
+Deno.test(
   "output: ADAPTER_ECHO=false leaves stdout empty, the log still runs",
   needs("python3"),
   async () => {

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import {
   type AdapterProcess,
+  pathExists,
   spawnAdapter,
   startTaskArgs,
   tempDir,
@@ -202,27 +203,119 @@ Deno.test(
   },
 );
 
+function run(command: string, ...args: string[]) {
+  const output = new Deno.Command(command, { args, stderr: "piped" }).outputSync();
+  assert.equal(output.code, 0, `${command}: ${new TextDecoder().decode(output.stderr)}`);
+}
+
+/** A file the message must not go to: makes it under `dir`, returns its path and the reason. */
+type BadFile = (dir: string, outside: string) => { path: string; error: string };
+
+const BAD_FILES: Record<string, BadFile> = {
+  "a missing directory": (dir) => ({
+    path: `${dir}/missing/termination-log`,
+    error: `cannot open the directory ${dir}/missing: ENOENT`,
+  }),
+  "a directory on the path that is a link elsewhere": (dir, outside) => {
+    Deno.symlinkSync(outside, `${dir}/linked`);
+    return {
+      path: `${dir}/linked/termination-log`,
+      error: `a directory on the path is a symbolic link: ${dir}/linked`,
+    };
+  },
+  "a dangling link": (dir) => {
+    Deno.symlinkSync(`${dir}/nowhere`, `${dir}/termination-log`);
+    return { path: `${dir}/termination-log`, error: "is a symbolic link" };
+  },
+  "a FIFO nobody reads": (dir) => {
+    run("mkfifo", `${dir}/termination-log`);
+    return { path: `${dir}/termination-log`, error: "is a FIFO, not a regular file" };
+  },
+  "a directory": (dir) => {
+    Deno.mkdirSync(`${dir}/termination-log`);
+    return { path: `${dir}/termination-log`, error: "is a directory, not a regular file" };
+  },
+  "a character device": (dir) => {
+    run("mknod", `${dir}/termination-log`, "c", "1", "3");
+    return { path: `${dir}/termination-log`, error: "is a character device, not a regular file" };
+  },
+};
+
 Deno.test(
-  "run --: a termination message that cannot be written is one warning, nothing more",
+  "run --: a file the termination message must not go to is one warning, the service's status, at once",
   needs("systemd", "python3", "util-linux"),
   async () => {
-    const dir = tempDir();
-    const path = `${dir.path}/missing/termination-log`;
+    // allSettled: every case cleans up its directories before a failure is reported.
+    const outcomes = await Promise.allSettled(
+      Object.entries(BAD_FILES).map(async ([what, make]) => {
+        const dir = tempDir();
+        const outside = tempDir("/var/lib");
+        const target = `${outside.path}/termination-log`;
+        Deno.writeTextFileSync(target, "keep");
+        try {
+          const { path, error } = make(dir.path, outside.path);
+          const started = Date.now();
+          const adapter = await spawnAdapter({
+            args: ["run", "--", "sh", "-c", "exit 4"],
+            env: { ADAPTER_TERMINATION_MESSAGE_PATH: path },
+            waitHealthy: false,
+          });
+          const exit = await adapter.exited();
+          const elapsedMs = Date.now() - started;
+          assert.equal(exit.code, 4, `${what}: ${exit.stderr}`);
+          assert.ok(elapsedMs < 10_000, `${what}: ${elapsedMs} ms`);
+          assert.deepEqual(
+            records(adapter, "Termination message not written").map((record) => ({
+              level: record.level,
+              path: record.path,
+              error: record.error,
+            })),
+            [{ level: "warning", path, error }],
+            what,
+          );
+          assert.equal(Deno.readTextFileSync(target), "keep", what);
+        } finally {
+          dir.remove();
+          outside.remove();
+        }
+      }),
+    );
+    for (const outcome of outcomes) if (outcome.status === "rejected") throw outcome.reason;
+  },
+);
+
+Deno.test(
+  "run --, sidecar: a termination message path outside the permission set exits 2, nothing run or written",
+  needs("systemd", "python3", "util-linux"),
+  async () => {
+    const outside = tempDir("/var/lib");
+    const path = `${outside.path}/termination-log`;
+    Deno.writeTextFileSync(path, "keep");
+    const marker = `${outside.path}/service-ran`;
     try {
-      const adapter = await spawnAdapter({
-        args: ["run", "--", "sh", "-c", "exit 4"],
-        env: { ADAPTER_TERMINATION_MESSAGE_PATH: path },
-        waitHealthy: false,
-      });
-      const exit = await adapter.exited();
-      assert.equal(exit.code, 4, exit.stderr);
-      const warnings = records(adapter, "Termination message not written");
-      assert.equal(warnings.length, 1, exit.stderr);
-      assert.equal(warnings[0].level, "warning");
-      assert.equal(warnings[0].path, path);
-      assert.equal(warnings[0].error, "cannot open: ENOENT");
+      for (const args of [["run", "--", "touch", marker], []]) {
+        const adapter = await spawnAdapter({
+          args,
+          env: { ADAPTER_TERMINATION_MESSAGE_PATH: path },
+          waitHealthy: false,
+        });
+        const exit = await adapter.exited();
+        const mode = args.length === 0 ? "sidecar" : "wrapper";
+        assert.equal(exit.code, 2, `${mode}: ${exit.stderr}`);
+        const errors = adapter.logRecords().map(({ timestamp: _, ...record }) => record);
+        assert.deepEqual(errors, [{
+          level: "error",
+          message: `Cannot use ADAPTER_TERMINATION_MESSAGE_PATH ${JSON.stringify(path)}: the ` +
+            "adapter may write only /dev/termination-log or a file under /run, /var/run or /tmp",
+          variable: "ADAPTER_TERMINATION_MESSAGE_PATH",
+          value: path,
+          exitStatus: 2,
+        }], mode);
+        assert.equal(Deno.readTextFileSync(path), "keep", mode);
+        assert.equal(pathExists(marker), false, mode);
+      }
     } finally {
-      dir.remove();
+      outside.remove();
     }
   },
 );
@@ -300,38 +393,89 @@ umount /dev "$host_dev" 2>/dev/null || true
 rmdir "$host_dev" 2>/dev/null || true
 `;
 
+/**
+ * Runs `script` with `sh` in a private mount namespace of its own (unshare); the script runs
+ * "$@", the adapter in wrapper mode around `service`, with `env`.
+ */
+async function inMountNamespace(
+  script: string,
+  service: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const output = await new Deno.Command("unshare", {
+    args: [
+      "--mount",
+      "--propagation",
+      "private",
+      "sh",
+      "-c",
+      script,
+      "sh",
+      Deno.execPath(),
+      ...startTaskArgs(),
+      "run",
+      "--",
+      ...service,
+    ],
+    cwd: new URL("../../", import.meta.url).pathname,
+    env: {
+      NOTIFY_SOCKET: `@sd-notify-adapter-test-${crypto.randomUUID()}`,
+      ADAPTER_PORT: "0",
+      ...env,
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
 Deno.test(
   "run --: the default /dev/termination-log is written, though Deno opens nothing under /dev",
   needs("systemd", "python3", "util-linux"),
   async () => {
-    const output = await new Deno.Command("unshare", {
-      args: [
-        "--mount",
-        "--propagation",
-        "private",
-        "sh",
-        "-c",
-        DEV_SCRIPT,
-        "sh",
-        Deno.execPath(),
-        ...startTaskArgs(),
-        "run",
-        "--",
-        "sh",
-        "-c",
-        "exit 3",
-      ],
-      cwd: new URL("../../", import.meta.url).pathname,
-      env: { NOTIFY_SOCKET: `@sd-notify-adapter-test-${crypto.randomUUID()}`, ADAPTER_PORT: "0" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(output.stderr);
-    assert.equal(output.code, 0, stderr);
-    assert.equal(
-      new TextDecoder().decode(output.stdout),
-      "exit 3\nthe service exited with status 3\n",
-    );
-    assert.ok(!stderr.includes("Termination message not written"), stderr);
+    const output = await inMountNamespace(DEV_SCRIPT, ["sh", "-c", "exit 3"]);
+    assert.equal(output.code, 0, output.stderr);
+    assert.equal(output.stdout, "exit 3\nthe service exited with status 3\n");
+    assert.ok(!output.stderr.includes("Termination message not written"), output.stderr);
+  },
+);
+
+// A termination-log on a file system mounted read-only, in the namespace only.
+const READ_ONLY_SCRIPT = `
+set -e
+mount -t tmpfs -o size=64k tmpfs "$MESSAGE_DIR"
+printf 'keep' > "$MESSAGE_DIR/termination-log"
+mount -o remount,ro "$MESSAGE_DIR"
+"$@" && status=0 || status=$?
+printf '%s\\n' "exit $status"
+cat "$MESSAGE_DIR/termination-log"
+`;
+
+Deno.test(
+  "run --: a termination-log on a read-only mount is one warning, the service's status",
+  needs("systemd", "python3", "util-linux"),
+  async () => {
+    const dir = tempDir();
+    const path = `${dir.path}/termination-log`;
+    try {
+      const output = await inMountNamespace(READ_ONLY_SCRIPT, ["sh", "-c", "exit 5"], {
+        MESSAGE_DIR: dir.path,
+        ADAPTER_TERMINATION_MESSAGE_PATH: path,
+      });
+      assert.equal(output.code, 0, output.stderr);
+      assert.equal(output.stdout, "exit 5\nkeep");
+      const warnings = output.stderr.split("\n").filter((line) => line !== "")
+        .map((line) => JSON.parse(line))
+        .filter((record) => record.message === "Termination message not written")
+        .map(({ level, path, error }) => ({ level, path, error }));
+      assert.deepEqual(warnings, [{ level: "warning", path, error: "cannot open: EROFS" }]);
+    } finally {
+      dir.remove();
+    }
   },
 );

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import denoConfig from "../../deno.json" with { type: "json" };
-import { LIBC_PATHS, SOCKET_DIRECTORIES, socketPathProblem } from "../../lib/shell/permissions.ts";
+import {
+  LIBC_PATHS,
+  SOCKET_DIRECTORIES,
+  socketPathProblem,
+  TERMINATION_LOG_PATH,
+  terminationPathProblem,
+} from "../../lib/shell/permissions.ts";
 import { startTaskArgs } from "../helpers/adapter_process.ts";
 
 const outside = (text: string) =>
@@ -50,7 +56,7 @@ Deno.test("socketPathProblem() judges the real path, and names it when a link le
 Deno.test("the permission set: sockets under SOCKET_DIRECTORIES, the termination log, libc", () => {
   const set = denoConfig.permissions.adapter;
   assert.deepEqual(set.read, SOCKET_DIRECTORIES);
-  assert.deepEqual(set.write, [...SOCKET_DIRECTORIES, "/dev/termination-log"]);
+  assert.deepEqual(set.write, [...SOCKET_DIRECTORIES, TERMINATION_LOG_PATH]);
   assert.deepEqual(set.ffi, LIBC_PATHS);
   // Wrapper mode starts any command; every other job drops the right (see the last test).
   assert.equal(set.run, true);
@@ -77,6 +83,46 @@ Deno.test("under the adapter's permission set, sockets may live under /run, /var
     outside("/tmpx/a.sock"),
     outside("/tmp/../etc/a.sock"),
     outside("/home/service/a.sock"),
+  ]);
+});
+
+const cannotWrite = (path: string) =>
+  `Cannot use ADAPTER_TERMINATION_MESSAGE_PATH ${JSON.stringify(path)}: the adapter may write ` +
+  "only /dev/termination-log or a file under /run, /var/run or /tmp";
+
+Deno.test("terminationPathProblem() lets the message go only where write is granted", () => {
+  const writeUnderRun = (descriptor: Deno.PermissionDescriptor) =>
+    descriptor.name === "write" && String(descriptor.path).startsWith("/run/")
+      ? "granted"
+      : "prompt";
+  assert.equal(terminationPathProblem("/run/x", writeUnderRun), undefined);
+  assert.equal(terminationPathProblem(null, writeUnderRun), undefined);
+  assert.equal(terminationPathProblem("/etc/passwd", writeUnderRun), cannotWrite("/etc/passwd"));
+});
+
+Deno.test("under the adapter's permission set, the termination message may go to its default or under /run, /var/run, /tmp", () => {
+  const paths = [
+    "/dev/termination-log",
+    "/run/termination-log",
+    "/var/run/adapter/termination-log",
+    "/tmp/termination-log",
+    "/etc/passwd",
+    "/var/lib/termination-log",
+    "/dev/null",
+    "/dev/termination-log2",
+    "/tmpx/termination-log",
+  ];
+  const output = withAdapterPermissions("../fixtures/termination_permission.ts", paths);
+  assert.deepEqual(JSON.parse(output), [
+    null,
+    null,
+    null,
+    null,
+    cannotWrite("/etc/passwd"),
+    cannotWrite("/var/lib/termination-log"),
+    cannotWrite("/dev/null"),
+    cannotWrite("/dev/termination-log2"),
+    cannotWrite("/tmpx/termination-log"),
   ]);
 });
 
