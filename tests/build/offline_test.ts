@@ -2,6 +2,7 @@
 // DENO_DIR and the npm registry unreachable, `deno task start` runs the adapter, and
 // `deno task compile` fails, if it fails, for want of denort only, never of a test package.
 import assert from "node:assert/strict";
+import { httpRequest } from "../helpers/http_client.ts";
 import { freePort } from "../helpers/adapter_process.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -33,9 +34,7 @@ Deno.test("deno task start runs the adapter with an empty DENO_DIR and no npm re
   let status = 0;
   for (let i = 0; i < 200 && status !== 200; i++) {
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
-      await response.body?.cancel();
-      status = response.status;
+      status = (await httpRequest(port, "/healthz")).status;
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

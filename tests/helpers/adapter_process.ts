@@ -7,6 +7,9 @@
  */
 
 import denoConfig from "../../deno.json" with { type: "json" };
+import { httpRequest, type HttpResult } from "./http_client.ts";
+
+export type { HttpResult };
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -88,15 +91,6 @@ export interface AdapterProcess {
   exited(): Promise<Exit>;
 }
 
-/** The result of one HTTP request. */
-export interface HttpResult {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly text: string;
-  // deno-lint-ignore no-explicit-any
-  readonly json: any;
-}
-
 /** Options for `spawnAdapter`. */
 export interface SpawnOptions {
   /** Variables for the adapter; NOTIFY_SOCKET and ADAPTER_PORT get test defaults. */
@@ -151,17 +145,7 @@ export async function spawnAdapter(options: SpawnOptions = {}): Promise<AdapterP
       return { code: status.code, signal: status.signal, stdout: out.text(), stderr: err.text() };
     });
 
-  const request = async (path: string, method = "GET"): Promise<HttpResult> => {
-    const response = await fetch(`http://127.0.0.1:${port}${path}`, { method });
-    const text = await response.text();
-    let json: unknown = undefined;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      // Not JSON (HEAD, or a non-JSON body): `text` says what it was.
-    }
-    return { status: response.status, headers: response.headers, text, json };
-  };
+  const request = (path: string, method = "GET") => httpRequest(port, path, method);
 
   const waitFor = async (
     predicate: () => boolean | Promise<boolean>,

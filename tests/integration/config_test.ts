@@ -1,6 +1,7 @@
 // Configuration (behaviour §1) with the real adapter: exit status 2 and one clear message for each
 // kind of bad value, the effective configuration in the log, and the settings taking effect.
 import assert from "node:assert/strict";
+import { httpRequest } from "../helpers/http_client.ts";
 import { pathExists, spawnAdapter, tempDir, waitForRecord } from "../helpers/adapter_process.ts";
 
 const BAD_VALUES: [string, string, string][] = [
@@ -133,9 +134,7 @@ Deno.test("config: ADAPTER_PORT=0 takes a free port and announces it in the log"
     assert.ok(match, String(ready.address));
     const port = Number(match[1]);
     assert.ok(port > 0);
-    const response = await fetch(`http://127.0.0.1:${port}/healthz`);
-    assert.equal(response.status, 200);
-    await response.body?.cancel();
+    assert.equal((await httpRequest(port, "/healthz")).status, 200);
   } catch (error) {
     await adapter.stop();
     throw error;

@@ -3,44 +3,13 @@
 // signals_test.ts, a socket that cannot be created in socket_test.ts.
 import assert from "node:assert/strict";
 import { pathExists, spawnAdapter, tempDir } from "../helpers/adapter_process.ts";
+import { httpRequest, rawExchange } from "../helpers/http_client.ts";
 import { needs } from "../helpers/tools.ts";
 
 const encoder = new TextEncoder();
 
 async function healthz(port: number): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${port}/healthz`);
-  await response.body?.cancel();
-  return response.status;
-}
-
-/** Writes `bytes` on a fresh TCP connection, reads what comes back until close or timeout. */
-async function raw(port: number, bytes: Uint8Array, closeWrite = false): Promise<string> {
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-  try {
-    await conn.write(bytes);
-    if (closeWrite) await conn.closeWrite();
-    const chunks: Uint8Array[] = [];
-    const buffer = new Uint8Array(4096);
-    const deadline = setTimeout(() => conn.close(), 2_000);
-    try {
-      for (;;) {
-        const read = await conn.read(buffer);
-        if (read === null) break;
-        chunks.push(buffer.slice(0, read));
-      }
-    } catch {
-      // Closed by the deadline: whatever arrived is the answer.
-    } finally {
-      clearTimeout(deadline);
-    }
-    return new TextDecoder().decode(new Uint8Array(chunks.flatMap((chunk) => [...chunk])));
-  } finally {
-    try {
-      conn.close();
-    } catch {
-      // Already closed.
-    }
-  }
+  return (await httpRequest(port, "/healthz")).status;
 }
 
 Deno.test(
@@ -77,27 +46,29 @@ Deno.test(
   async () => {
     const adapter = await spawnAdapter({ env: { ADAPTER_LOG: "false" } });
     try {
-      const garbage = await raw(adapter.port, encoder.encode("GARBAGE\r\n\r\n"));
+      const garbage = await rawExchange(adapter.port, encoder.encode("GARBAGE\r\n\r\n"));
       assert.match(garbage, /^(HTTP\/1\.1 400 |)/, "a 400 or a closed connection");
       const binary = new Uint8Array(8192);
       crypto.getRandomValues(binary);
-      await raw(adapter.port, binary);
+      await rawExchange(adapter.port, binary);
       assert.equal(
-        await raw(adapter.port, encoder.encode("GET /healthz HTTP/1.1\r\nHost: x\r\n"), true),
+        await rawExchange(adapter.port, encoder.encode("GET /healthz HTTP/1.1\r\nHost: x\r\n"), {
+          closeWrite: true,
+        }),
         "",
         "a request cut off before its end gets no answer",
       );
       const longHeader = `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${
         "a".repeat(200_000)
       }\r\n\r\n`;
-      const big = await raw(adapter.port, encoder.encode(longHeader));
+      const big = await rawExchange(adapter.port, encoder.encode(longHeader));
       assert.doesNotMatch(big, /^HTTP\/1\.1 200 /, "an oversized header is not served");
-      const pipelined = await raw(
+      const pipelined = await rawExchange(
         adapter.port,
         encoder.encode(
           "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n",
         ),
-        true,
+        { closeWrite: true },
       );
       assert.match(pipelined, /^HTTP\/1\.1 200 [\s\S]*HTTP\/1\.1 404 /);
       assert.equal(await healthz(adapter.port), 200);

@@ -11,12 +11,12 @@ import {
 } from "../helpers/adapter_process.ts";
 import {
   errorRecords,
-  rawGet,
   sleep,
   startOutcome,
   statusOrError,
   withMessage,
 } from "../fixtures/hardening/support.ts";
+import { rawGet } from "../helpers/http_client.ts";
 import { needs } from "../helpers/tools.ts";
 
 // Deno holds about 26 descriptors at idle: this leaves about 20 for connections.

@@ -14,10 +14,10 @@ Deno.test("GET /metrics on a running adapter counts what arrived, parsed as Prom
     await adapter.send("WATCHDOG=1");
     await adapter.send("BOGUS");
     await adapter.waitFor(async () => (await adapter.request("/readyz")).status === 200, "ready");
-    const response = await fetch(`http://127.0.0.1:${adapter.port}/metrics`);
+    const response = await adapter.request("/metrics");
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("content-type"), "text/plain; version=0.0.4; charset=utf-8");
-    const families = parsePrometheusTextFormat(await response.text()) as Family[];
+    const families = parsePrometheusTextFormat(response.text) as Family[];
     const value = (name: string, label?: string) => {
       const family = families.find((candidate) => candidate.name === `sd_notify_adapter_${name}`);
       const metric = family?.metrics.find((sample) =>

@@ -6,6 +6,7 @@
 // serves until the new one has started, so /readyz is 503 for a few tens of milliseconds of
 // every reload while HAProxy keeps answering (measured below; SERVICES_REPORT=1 prints it).
 import assert from "node:assert/strict";
+import { rawExchange } from "../helpers/http_client.ts";
 import { parseAllDocuments } from "yaml";
 import {
   type AdapterProcess,
@@ -19,7 +20,6 @@ import {
   echoedLines,
   killWrapped,
   requireProgram,
-  tcpExchange,
   waitForStatus,
 } from "./service_process.ts";
 import { needs } from "../helpers/tools.ts";
@@ -45,7 +45,7 @@ function startHaproxy(config: string, frontend: number, env: Record<string, stri
 /** One HTTP request on a new connection, as a client that does not keep connections. */
 async function frontendAnswer(port: number): Promise<string> {
   try {
-    const answer = await tcpExchange(port, "GET / HTTP/1.0\r\nHost: test\r\n\r\n");
+    const answer = await rawExchange(port, "GET / HTTP/1.0\r\nHost: test\r\n\r\n");
     const [head, body] = answer.split("\r\n\r\n");
     return `${head.split("\r\n")[0]} ${body}`;
   } catch (error) {

@@ -3,6 +3,7 @@
 // connections and STOPPING=1 when it shuts down; no WATCHDOG=1. The recipe runs it in wrapper
 // mode, because in a sidecar nothing tells the adapter that Redis died (second test).
 import assert from "node:assert/strict";
+import { rawExchange } from "../helpers/http_client.ts";
 import {
   type AdapterProcess,
   freePort,
@@ -16,7 +17,6 @@ import {
   killProcess,
   killWrapped,
   requireProgram,
-  tcpExchange,
   waitForStatus,
 } from "./service_process.ts";
 import { needs } from "../helpers/tools.ts";
@@ -62,7 +62,7 @@ Deno.test(
       assert.equal(status.livez, true);
       assert.equal(status.counters.datagrams, 3);
       assert.equal(status.watchdog.enabled, false);
-      assert.equal(await tcpExchange(port, SESSION), ANSWERS);
+      assert.equal(await rawExchange(port, SESSION), ANSWERS);
 
       const exit = await adapter.stop("SIGTERM");
       assert.equal(exit.code, 0);
@@ -110,12 +110,12 @@ Deno.test(
     try {
       await waitForStatus(adapter, "/readyz", 200);
       assert.deepEqual(await echoedLines(adapter, 3), READY_LINES);
-      assert.equal(await tcpExchange(port, "PING\r\nQUIT\r\n"), "+PONG\r\n+OK\r\n");
+      assert.equal(await rawExchange(port, "PING\r\nQUIT\r\n"), "+PONG\r\n+OK\r\n");
 
       // A crash sends no STOPPING=1 and Redis pings no watchdog: the adapter keeps its state.
       redis.kill("SIGKILL");
       assert.equal((await redis.status).signal, "SIGKILL");
-      await assert.rejects(tcpExchange(port, "PING\r\n"), Deno.errors.ConnectionRefused);
+      await assert.rejects(rawExchange(port, "PING\r\n"), Deno.errors.ConnectionRefused);
       assert.equal((await adapter.request("/readyz")).status, 200);
       assert.equal((await adapter.request("/livez")).status, 200);
       assert.deepEqual(await echoedSoFar(adapter), READY_LINES);

@@ -86,27 +86,6 @@ export async function waitForStatus(adapter: AdapterProcess, path: string, statu
   );
 }
 
-/** Sends `request` on a new TCP connection to 127.0.0.1:`port` and reads the answer to EOF. */
-export async function tcpExchange(port: number, request: string): Promise<string> {
-  const connection = await Deno.connect({ hostname: "127.0.0.1", port });
-  try {
-    await connection.write(new TextEncoder().encode(request));
-    const decoder = new TextDecoder();
-    const buffer = new Uint8Array(4096);
-    let answer = "";
-    for (
-      let read = await connection.read(buffer);
-      read !== null;
-      read = await connection.read(buffer)
-    ) {
-      answer += decoder.decode(buffer.subarray(0, read), { stream: true });
-    }
-    return answer + decoder.decode();
-  } finally {
-    connection.close();
-  }
-}
-
 /**
  * For `finally` blocks: if the adapter still runs, kill its child (the service; a SIGKILLed
  * adapter would leave it running, holding its port) and then the adapter. Asserts nothing.
