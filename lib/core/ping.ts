@@ -15,6 +15,7 @@ import { type EventName, react } from "./events.ts";
 import type { NotifyMessage } from "./notify_message.ts";
 import { EVENT_FIELDS } from "./probe_state.ts";
 import { type AdapterState, nextDeadline } from "./state.ts";
+import { observeWatchdogPing } from "./watchdog_margin.ts";
 
 const EVENTS: readonly EventName[] = Object.freeze(["watchdog"]);
 const ECHO: Effect = Object.freeze({ kind: "echo", lines: Object.freeze(["WATCHDOG=1"]) });
@@ -59,6 +60,7 @@ export function ping(
   if (react(state.livez, EVENTS, config.livezTrue, config.livezFalse) !== state.livez) return;
   if (react(state.readyz, EVENTS, config.readyzTrue, config.readyzFalse) !== state.readyz) return;
   const next = copyOf(state);
+  observeWatchdogPing(next, now);
   next.watchdogDeadline = watchdogTimeout === 0 ? null : now + watchdogTimeout;
   next.lastEvent = { name: "watchdog", at: now };
   next.counters = countPing(state.counters);

@@ -11,6 +11,7 @@ import { type Counters, emptyCounters } from "./counters.ts";
 import type { EventName } from "./events.ts";
 import type { NotifyMessage } from "./notify_message.ts";
 import type { SignalName } from "./signals.ts";
+import { NO_WATCHDOG_MARGIN, type WatchdogMargin } from "./watchdog_margin.ts";
 
 /** A failure the adapter judged: a timer that expired, or `WATCHDOG=trigger`. */
 export interface Failure {
@@ -92,6 +93,8 @@ export interface AdapterState {
   readonly ending: Ending | null;
   /** What the adapter received and did, for `/status` and `/metrics`. */
   readonly counters: Counters;
+  /** How close the pings come to the watchdog deadline (behaviour §4.6). */
+  readonly watchdogMargin: WatchdogMargin;
 }
 
 /** What the shell feeds the reducer. */
@@ -151,6 +154,7 @@ export function initialState(config: Config): AdapterState {
     abort: null,
     ending: null,
     counters: emptyCounters(),
+    watchdogMargin: NO_WATCHDOG_MARGIN,
   };
 }
 

@@ -186,7 +186,7 @@ export async function startAdapter(
       handleRequest(
         request,
         runtime.state,
-        { wall: Date.now(), monotonic: now() },
+        { wall: Date.now(), monotonic: now(), origin: performance.timeOrigin },
         outputs.droppedLines(),
       ),
   );
