@@ -53,7 +53,8 @@ export function classify(value: unknown): Document["shape"] {
   return "unknown";
 }
 
-function yamlFiles(directory: URL, prefix = ""): string[] {
+/** The `.yaml`/`.yml` files under `directory`, recursively, relative to it, in order. */
+export function yamlFiles(directory: URL, prefix = ""): string[] {
   return [...Deno.readDirSync(directory)].flatMap((entry) => {
     if (entry.isDirectory) {
       return yamlFiles(new URL(`${entry.name}/`, directory), `${prefix}${entry.name}/`);
