@@ -95,7 +95,7 @@ export const FAMILIES: readonly Family[] = Object.freeze<Family[]>([
   {
     name: "start_time_seconds",
     type: "gauge",
-    help: "Unix time at which the adapter started, in seconds.",
+    help: "Unix time at which the adapter became healthy (socket bound, HTTP listening).",
     samples: (state, clock) =>
       state.startedAt === null ? [] : [[{}, Math.round(clock.origin + state.startedAt) / 1000]],
   },
