@@ -102,7 +102,8 @@ export const NO_WATCHDOG_MARGIN: WatchdogMargin = Object.freeze({
 
 /**
  * The histogram with one more observation. Copies the bucket array, so that no earlier state
- * changes: a few nanoseconds per ping for ten numbers.
+ * changes (the lone-ping shortcut and the general path are run on the same state by a
+ * property test, and must give the same).
  *
  * @example Usage
  * ```ts
@@ -149,6 +150,9 @@ export function observeRatio(histogram: RatioHistogram, ratio: number): RatioHis
  * ```
  */
 export function observeWatchdogPing(target: StateCopy, now: number): void {
+  // Its cost, by `deno bench bench/reducer.bench.ts` against the code before it (median of the
+  // minimum of 5 interleaved runs): a lone WATCHDOG=1 with the watchdog armed, 129 → 174 ns;
+  // with no watchdog, 118 → 122 ns. One array for both histograms saves about 15 ns more.
   const { watchdogTimeout: timeoutMs, watchdogDeadline: deadline, watchdogMargin } = target;
   if (timeoutMs === 0) return;
   const { since } = watchdogMargin;
