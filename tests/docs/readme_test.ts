@@ -69,3 +69,12 @@ Deno.test("the behaviour contract's §5.5 lists every /metrics family with its t
   );
   assert.deepEqual(rows, FAMILIES.map(({ name, type }) => [name, type]));
 });
+
+Deno.test("docs/observability.md says what each /metrics family is and what normal looks like", () => {
+  const docs = Deno.readTextFileSync(new URL("docs/observability.md", ROOT));
+  const section = docs.slice(docs.indexOf("## What the adapter exposes"), docs.indexOf("## The "));
+  const names = rowsOf(section).flatMap(([series]) =>
+    [...series.matchAll(/`([a-z_]+)(?:\{[^}]*\})?`/g)].map((match) => match[1])
+  );
+  assert.deepEqual(names.sort(), FAMILIES.map(({ name }) => name).sort());
+});
