@@ -46,6 +46,8 @@ export const TOOLS = {
   "redis-server": { debianPackage: "redis-server", commands: ["redis-server"], files: [] },
   /** The HAProxy recipe. */
   haproxy: { debianPackage: "haproxy", commands: ["haproxy"], files: [] },
+  /** `promtool`: the alert rules, their unit tests, the dashboard's queries and `/metrics`. */
+  promtool: { debianPackage: "prometheus", commands: ["promtool"], files: [] },
 } as const satisfies Record<string, Tool>;
 
 /** The name of a tool of `TOOLS`. */

@@ -10,8 +10,10 @@ import {
   type KubernetesObject,
   podTemplates,
   readDocuments,
+  yamlFiles,
 } from "./kubernetes/manifests.ts";
 import { describeViolations, podSecurityViolations } from "./kubernetes/pod_security.ts";
+import { versionDifferences } from "./kubernetes/yaml_versions.ts";
 
 const EXAMPLES = new URL("../examples/", import.meta.url);
 const KUBERNETES = new URL("kubernetes/", EXAMPLES);
@@ -150,6 +152,33 @@ Deno.test("examples: every YAML document under examples/ is valid for Kubernetes
   assert.ok(documents.length >= 6);
   for (const document of documents) {
     assert.deepEqual(await documentErrors(document), [], `${document.file} #${document.index}`);
+  }
+});
+
+// kubectl, Go's yaml.v2 and PyYAML read YAML 1.1; the `yaml` package of these tests, YAML 1.2.
+Deno.test("examples: every YAML file under examples/ reads the same under YAML 1.1 and YAML 1.2", () => {
+  const files = yamlFiles(EXAMPLES);
+  assert.ok(files.length >= 8);
+  const found = files.flatMap((file) =>
+    versionDifferences(Deno.readTextFileSync(new URL(file, EXAMPLES)))
+      .map((difference) => `${file} ${difference}`)
+  );
+  assert.deepEqual(found, []);
+});
+
+// A mode in octal (0440) is 288 to YAML 1.1 and 440 to YAML 1.2; in decimal it is the same to
+// both, and the comment says which mode it is.
+Deno.test("examples: every file mode under examples/ is decimal, with its octal in a comment", () => {
+  const modes = yamlFiles(EXAMPLES).flatMap((file) =>
+    Deno.readTextFileSync(new URL(file, EXAMPLES)).split("\n")
+      .filter((line) => /^\s*-?\s*(defaultMode|mode):/.test(line))
+      .map((line) => ({ where: `${file}: ${line.trim()}`, line }))
+  );
+  assert.ok(modes.length >= 1);
+  for (const { where, line } of modes) {
+    const match = /:\s+(\d+)\s+#\s+(0[0-7]{3})\b/.exec(line);
+    assert.ok(match && !match[1].startsWith("0"), `${where}: write "288 # 0440"`);
+    assert.equal(Number(match[1]), parseInt(match[2], 8), where);
   }
 });
 

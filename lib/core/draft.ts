@@ -60,6 +60,7 @@ export function draftOf(state: AdapterState, now: number): Draft {
     abort: state.abort,
     ending: state.ending,
     counters: state.counters,
+    watchdogMargin: state.watchdogMargin,
     now,
     events: [],
     effects: [],
@@ -132,6 +133,7 @@ export function copyOf(source: AdapterState): StateCopy {
     abort: source.abort,
     ending: source.ending,
     counters: source.counters,
+    watchdogMargin: source.watchdogMargin,
   };
 }
 

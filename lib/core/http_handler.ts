@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Clock } from "./clock.ts";
 import { total } from "./counters.ts";
 import {
   type DroppedLines,
@@ -17,14 +18,9 @@ import { requestPath } from "./request_path.ts";
 import type { AdapterState } from "./state.ts";
 import { rfc3339 } from "./timestamp.ts";
 import { VERSION } from "./version.ts";
+import type { MeasuredPing } from "./watchdog_margin.ts";
 
-/** The two clocks a response needs: wall time for timestamps, monotonic for deadlines. */
-export interface Clock {
-  /** Milliseconds since the Unix epoch. */
-  readonly wall: number;
-  /** Monotonic milliseconds, the reducer's clock. */
-  readonly monotonic: number;
-}
+export type { Clock } from "./clock.ts";
 
 const JSON_HEADERS = {
   "content-type": "application/json",
@@ -54,6 +50,17 @@ const roundedSeconds = (milliseconds: number) => Math.round(milliseconds) / 1000
 const secondsUntil = (deadline: number | null, clock: Clock) =>
   deadline === null ? null : seconds(Math.max(0, deadline - clock.monotonic));
 
+// Four decimals: the monotonic clock's sub-microsecond digits say nothing to a reader.
+const rounded = (ratio: number) => Math.round(ratio * 10_000) / 10_000;
+// The last measured ping (behaviour §4.6), as the histograms of /metrics count it.
+const lastPing = (ping: MeasuredPing | null) =>
+  ping === null ? null : {
+    intervalSeconds: roundedSeconds(ping.intervalMs),
+    marginSeconds: roundedSeconds(ping.marginMs),
+    intervalRatio: rounded(ping.intervalMs / ping.timeoutMs),
+    marginRatio: rounded(ping.marginMs / ping.timeoutMs),
+  };
+
 function statusBody(state: AdapterState, clock: Clock, dropped: DroppedLines) {
   const { counters } = state;
   return {
@@ -76,6 +83,7 @@ function statusBody(state: AdapterState, clock: Clock, dropped: DroppedLines) {
       timeoutSeconds: seconds(state.watchdogTimeoutMs),
       armed: state.watchdogDeadlineMs !== null,
       secondsUntilDeadline: secondsUntil(state.watchdogDeadlineMs, clock),
+      lastPing: lastPing(state.watchdogMargin.last),
     },
     startTimer: {
       pending: state.startDeadlineMs !== null,
@@ -105,7 +113,7 @@ export const ROUTES: Readonly<Record<string, Route>> = Object.freeze({
   ...Object.fromEntries(PROBE_NAMES.map((name) => [`/${name}`, probe(name)])),
   "/status": (state, clock, dropped) => json(statusBody(state, clock, dropped), 200),
   "/metrics": (state, clock, dropped) =>
-    new Response(renderMetrics(state, clock.monotonic, dropped), {
+    new Response(renderMetrics(state, clock, dropped), {
       headers: { "content-type": METRICS_CONTENT_TYPE, "cache-control": "no-store" },
     }),
 });
@@ -127,7 +135,7 @@ function withoutBody(response: Response): Response {
  * import { initialState } from "./state.ts";
  *
  * const state = initialState(parseConfig({}).config);
- * const clock = { wall: 0, monotonic: 0 };
+ * const clock = { wall: 0, monotonic: 0, origin: 0 };
  * assert.equal(handleRequest(new Request("http://pod/healthz"), state, clock).status, 503);
  * assert.equal(handleRequest(new Request("http://pod/nope"), state, clock).status, 404);
  * const post = handleRequest(new Request("http://pod/livez", { method: "POST" }), state, clock);

@@ -32,6 +32,7 @@ import { type AdapterState, type Input, nextDeadline, type Phase } from "./state
 import { superviseMainProcess } from "./supervision.ts";
 import { echoLine } from "./printable.ts";
 import { expireWatchdog } from "./watchdog.ts";
+import { observeWatchdogPing } from "./watchdog_margin.ts";
 
 export { type AdapterState, initialState, type Input, nextDeadline } from "./state.ts";
 
@@ -210,6 +211,7 @@ export function routinePing(
     return;
   }
   const next = copyOf(state);
+  observeWatchdogPing(next, now);
   next.watchdogDeadlineMs = watchdogTimeoutMs === 0 ? null : now + watchdogTimeoutMs;
   next.lastEvent = { name: "watchdog", atMs: now };
   next.counters = countPing(state.counters);

@@ -13,6 +13,7 @@ import { type MainProcess, sigkillAtMs, waitingMainProcess } from "./main_proces
 import type { NotifyMessage } from "./notify_message.ts";
 import type { ProcessEnd } from "./process_end.ts";
 import type { SignalName } from "./signals.ts";
+import { NO_WATCHDOG_MARGIN, type WatchdogMargin } from "./watchdog_margin.ts";
 
 /** A failure the adapter judged: a timer that expired, or `WATCHDOG=trigger`. */
 export interface Failure {
@@ -119,6 +120,8 @@ export interface AdapterState {
   readonly ending: Ending | null;
   /** What the adapter received and did, for `/status` and `/metrics`. */
   readonly counters: Counters;
+  /** How close the pings come to the watchdog deadline (behaviour §4.6). */
+  readonly watchdogMargin: WatchdogMargin;
 }
 
 /** What the shell feeds the reducer. */
@@ -185,6 +188,7 @@ export function initialState(
     abort: null,
     ending: null,
     counters: emptyCounters(),
+    watchdogMargin: NO_WATCHDOG_MARGIN,
   };
 }
 

@@ -9,6 +9,7 @@
 
 import type { AssignmentValues } from "./assignments.ts";
 import { type Draft, log } from "./draft.ts";
+import { measureFromNow, observeWatchdogPing, stopMeasuring } from "./watchdog_margin.ts";
 
 /** Sets the deadline to now + timeout; logs only when the watchdog was not armed. */
 function arm(draft: Draft, cause: string): void {
@@ -46,6 +47,7 @@ function arm(draft: Draft, cause: string): void {
  * ```
  */
 export function disarmWatchdog(draft: Draft, cause: string): void {
+  stopMeasuring(draft);
   if (draft.watchdogDeadlineMs === null) return;
   draft.watchdogDeadlineMs = null;
   log(draft, "info", "Timer disarmed", { timer: "watchdog", cause });
@@ -72,7 +74,10 @@ export function disarmWatchdog(draft: Draft, cause: string): void {
  * ```
  */
 export function watchdogOnReady(draft: Draft, completesStartup: boolean): void {
-  if (completesStartup || draft.watchdogDeadlineMs === null) arm(draft, "READY=1");
+  if (completesStartup || draft.watchdogDeadlineMs === null) {
+    arm(draft, "READY=1");
+    measureFromNow(draft);
+  }
 }
 
 /**
@@ -103,6 +108,7 @@ export function watchdogPing(draft: Draft, value: AssignmentValues["WATCHDOG"]):
     return;
   }
   draft.events.push("watchdog");
+  observeWatchdogPing(draft, draft.now);
   arm(draft, "WATCHDOG=1");
 }
 
@@ -140,6 +146,7 @@ export function watchdogUsec(draft: Draft, usec: number): void {
   }
   draft.watchdogDeadlineMs = null;
   arm(draft, "WATCHDOG_USEC");
+  measureFromNow(draft);
 }
 
 /**

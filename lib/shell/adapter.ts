@@ -127,7 +127,7 @@ async function startUp(
       handleRequest(
         request,
         store.state,
-        { wall: Date.now(), monotonic: now() },
+        { wall: Date.now(), monotonic: now(), origin: performance.timeOrigin },
         outputs.droppedLines(),
       ),
   );

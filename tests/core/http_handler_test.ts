@@ -7,7 +7,7 @@ import { running as runningAt, send as sendAt } from "../helpers/reducer_fixture
 import { VERSION } from "../../lib/core/version.ts";
 
 const WALL = Date.UTC(2024, 4, 1, 12, 0, 0);
-const clock: Clock = { wall: WALL, monotonic: 5_000 };
+const clock: Clock = { wall: WALL, monotonic: 5_000, origin: WALL - 5_000 };
 
 const running = (env: Record<string, string> = {}) => runningAt(env, 1_000);
 const send = (state: AdapterState, text: string, now: number) => sendAt(state, text, now).state;
@@ -102,7 +102,14 @@ Deno.test("handleRequest() tells everything it knows on /status (behaviour §5)"
     busError: null,
     exitStatus: null,
     lastEvent: { name: "watchdog", timestamp: "2024-05-01T11:59:58.000+00:00" },
-    watchdog: { enabled: true, timeoutSeconds: 10, armed: true, secondsUntilDeadline: 8 },
+    watchdog: {
+      enabled: true,
+      timeoutSeconds: 10,
+      armed: true,
+      secondsUntilDeadline: 8,
+      // The first ping starts the watchdog; it meets no deadline, and is not measured.
+      lastPing: null,
+    },
     startTimer: { pending: true, secondsUntilDeadline: 86 },
     counters: {
       datagrams: 1,
@@ -138,7 +145,13 @@ Deno.test("handleRequest() tells /status of a fresh adapter with nothing known y
       busError: null,
       exitStatus: null,
       lastEvent: null,
-      watchdog: { enabled: false, timeoutSeconds: 0, armed: false, secondsUntilDeadline: null },
+      watchdog: {
+        enabled: false,
+        timeoutSeconds: 0,
+        armed: false,
+        secondsUntilDeadline: null,
+        lastPing: null,
+      },
       startTimer: { pending: false, secondsUntilDeadline: null },
       counters: {
         datagrams: 0,
@@ -197,4 +210,18 @@ Deno.test("handleRequest() routes on the request path whatever the Host header s
     assert.equal(response.status, 200, `Host: ${host}`);
     assert.equal((await response.json()).livez, true);
   }
+});
+
+Deno.test("handleRequest() tells on /status the last measured ping, in seconds and over the timeout", async () => {
+  let state = running({ ADAPTER_UNIT_WATCHDOG_SEC: "10", ADAPTER_UNIT_TIMEOUT_START_SEC: "0" });
+  state = send(state, "READY=1", 1_000);
+  state = send(state, "WATCHDOG=1", 4_000.0004);
+  const { watchdog } = await get(state, "/status").json();
+  // Rounded as the other times are: to the millisecond, and ratios to four decimals.
+  assert.deepEqual(watchdog.lastPing, {
+    intervalSeconds: 3,
+    marginSeconds: 7,
+    intervalRatio: 0.3,
+    marginRatio: 0.7,
+  });
 });

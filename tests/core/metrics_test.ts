@@ -8,6 +8,8 @@ import { VERSION } from "../../lib/core/version.ts";
 import { send as sendAt, START } from "../helpers/reducer_fixtures.ts";
 
 const send = (state: AdapterState, text: string, now: number) => sendAt(state, text, now).state;
+/** The clocks of a scrape at monotonic time `monotonic`. */
+const at = (monotonic: number) => ({ wall: 0, monotonic, origin: 0 });
 
 interface Parsed {
   name: string;
@@ -34,11 +36,11 @@ Deno.test("renderMetrics() parses as Prometheus text with exact counters and gau
   }).config;
   let state = step(initialState(config), START, 1_000).state;
   state = send(state, "STATUS=booting\nX_PHASE=1", 1_500);
-  assert.equal(samples(renderMetrics(state, 2_000), "start_deadline_seconds")[""], 9);
+  assert.equal(samples(renderMetrics(state, at(2_000)), "start_deadline_seconds")[""], 9);
   state = send(state, "READY=1\nWATCHDOG=1", 3_000);
   state = send(state, "NOPE=1\nWATCHDOG=1", 3_500);
   state = send(state, "READY=1\u0000X_A=1", 3_600);
-  const text = renderMetrics(state, 4_000);
+  const text = renderMetrics(state, at(4_000));
 
   assert.deepEqual(samples(text, "info"), { [VERSION]: 1 });
   assert.deepEqual(samples(text, "datagrams_total"), { "": 4 });
@@ -68,7 +70,7 @@ Deno.test("renderMetrics() parses as Prometheus text with exact counters and gau
 
 Deno.test("renderMetrics() declares HELP and TYPE once per family, counters ending _total", () => {
   const state = step(initialState(parseConfig({}).config), START, 0).state;
-  const text = renderMetrics(state, 0);
+  const text = renderMetrics(state, at(0));
   const types = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((match) => [match[1], match[2]]);
   assert.equal(new Set(types.map(([name]) => name)).size, types.length);
   for (const [name, type] of types) {
@@ -82,14 +84,78 @@ Deno.test("renderMetrics() declares HELP and TYPE once per family, counters endi
 
 Deno.test("GET /metrics answers 200 in the Prometheus text format; HEAD without a body", async () => {
   const state = step(initialState(parseConfig({}).config), START, 0).state;
-  const clock = { wall: 0, monotonic: 0 };
+  const clock = at(0);
   const get = handleRequest(new Request("http://x/metrics"), state, clock);
   assert.equal(get.status, 200);
   assert.equal(get.headers.get("content-type"), METRICS_CONTENT_TYPE);
-  assert.equal(await get.text(), renderMetrics(state, 0));
+  assert.equal(await get.text(), renderMetrics(state, at(0)));
   const head = handleRequest(new Request("http://x/metrics", { method: "HEAD" }), state, clock);
   assert.equal(head.status, 200);
   assert.equal(head.body, null);
   const post = handleRequest(new Request("http://x/metrics", { method: "POST" }), state, clock);
   assert.equal(post.status, 405);
+});
+
+Deno.test("renderMetrics() writes the watchdog margin histograms with cumulative buckets, sum and count", () => {
+  const env = { ADAPTER_UNIT_WATCHDOG_SEC: "10", ADAPTER_UNIT_TIMEOUT_START_SEC: "0" };
+  let state = step(initialState(parseConfig(env).config), START, 0).state;
+  state = send(state, "READY=1", 1_000);
+  state = send(state, "WATCHDOG=1", 6_000); // interval 0.5, margin 0.5
+  state = send(state, "WATCHDOG=1", 15_500); // interval 0.95, margin 0.05
+  const text = renderMetrics(state, at(16_000));
+  const series = (name: string) =>
+    text.split("\n").filter((line) => line.startsWith(`sd_notify_adapter_${name}`));
+  assert.match(text, /^# TYPE sd_notify_adapter_watchdog_margin_ratio histogram$/m);
+  assert.match(text, /^# TYPE sd_notify_adapter_watchdog_ping_interval_ratio histogram$/m);
+  assert.deepEqual(series("watchdog_margin_ratio"), [
+    'sd_notify_adapter_watchdog_margin_ratio_bucket{le="0"} 0',
+    'sd_notify_adapter_watchdog_margin_ratio_bucket{le="0.05"} 1',
+    'sd_notify_adapter_watchdog_margin_ratio_bucket{le="0.1"} 1',
+    'sd_notify_adapter_watchdog_margin_ratio_bucket{le="0.25"} 1',
+    'sd_notify_adapter_watchdog_margin_ratio_bucket{le="0.5"} 2',
+    'sd_notify_adapter_watchdog_margin_ratio_bucket{le="0.75"} 2',
+    'sd_notify_adapter_watchdog_margin_ratio_bucket{le="0.9"} 2',
+    'sd_notify_adapter_watchdog_margin_ratio_bucket{le="0.95"} 2',
+    'sd_notify_adapter_watchdog_margin_ratio_bucket{le="1"} 2',
+    'sd_notify_adapter_watchdog_margin_ratio_bucket{le="+Inf"} 2',
+    "sd_notify_adapter_watchdog_margin_ratio_sum 0.55",
+    "sd_notify_adapter_watchdog_margin_ratio_count 2",
+  ]);
+  assert.deepEqual(series("watchdog_ping_interval_ratio"), [
+    'sd_notify_adapter_watchdog_ping_interval_ratio_bucket{le="0"} 0',
+    'sd_notify_adapter_watchdog_ping_interval_ratio_bucket{le="0.05"} 0',
+    'sd_notify_adapter_watchdog_ping_interval_ratio_bucket{le="0.1"} 0',
+    'sd_notify_adapter_watchdog_ping_interval_ratio_bucket{le="0.25"} 0',
+    'sd_notify_adapter_watchdog_ping_interval_ratio_bucket{le="0.5"} 1',
+    'sd_notify_adapter_watchdog_ping_interval_ratio_bucket{le="0.75"} 1',
+    'sd_notify_adapter_watchdog_ping_interval_ratio_bucket{le="0.9"} 1',
+    'sd_notify_adapter_watchdog_ping_interval_ratio_bucket{le="0.95"} 2',
+    'sd_notify_adapter_watchdog_ping_interval_ratio_bucket{le="1"} 2',
+    'sd_notify_adapter_watchdog_ping_interval_ratio_bucket{le="+Inf"} 2',
+    "sd_notify_adapter_watchdog_ping_interval_ratio_sum 1.45",
+    "sd_notify_adapter_watchdog_ping_interval_ratio_count 2",
+  ]);
+});
+
+Deno.test("renderMetrics() writes every bucket at 0 before any ping, so rates work from the first scrape", () => {
+  const state = step(initialState(parseConfig({}).config), START, 0).state;
+  const text = renderMetrics(state, at(0));
+  for (const name of ["watchdog_margin_ratio", "watchdog_ping_interval_ratio"]) {
+    const lines = text.split("\n").filter((line) => line.startsWith(`sd_notify_adapter_${name}_`));
+    assert.equal(lines.length, 12, name);
+    assert.ok(lines.every((line) => line.endsWith(" 0")), name);
+  }
+});
+
+Deno.test("renderMetrics() gives the start time from the clock's origin, the same at every scrape", () => {
+  const state = step(initialState(parseConfig({}).config), START, 1_234.5678).state;
+  const origin = Date.UTC(2024, 4, 1, 12, 0, 0);
+  for (const monotonic of [2_000, 3_600_000]) {
+    // The wall clock stepped by an hour in between: the start time stays.
+    const text = renderMetrics(state, { wall: origin + monotonic * 2, monotonic, origin });
+    assert.deepEqual(samples(text, "start_time_seconds"), { "": (origin + 1_235) / 1000 });
+  }
+  // Before start-up completes, no sample.
+  const before = renderMetrics(initialState(parseConfig({}).config), at(0));
+  assert.deepEqual(samples(before, "start_time_seconds"), {});
 });

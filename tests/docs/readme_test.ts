@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { WELL_KNOWN_ASSIGNMENTS } from "../../lib/core/assignments.ts";
 import { EVENT_EXIT_STATUS } from "../../lib/core/events.ts";
+import { FAMILIES } from "../../lib/core/metrics.ts";
 import { configurationTable } from "../../scripts/config_table.ts";
 
 const ROOT = new URL("../../", import.meta.url);
@@ -58,4 +59,22 @@ Deno.test("the behaviour contract's §1.1 lists every variable with its default,
     rows,
     rowsOf(configurationTable()).map(([variable, defaultText]) => [variable, defaultText]),
   );
+});
+
+Deno.test("the behaviour contract's §5.5 lists every /metrics family with its type, in order", () => {
+  const contract = Deno.readTextFileSync(new URL("docs/behaviour.md", ROOT));
+  const section = contract.slice(contract.indexOf("### 5.5"), contract.indexOf("## 6."));
+  const rows = rowsOf(section).flatMap(([names, type]) =>
+    [...names.matchAll(/`([a-z_]+)`/g)].map((match) => [match[1], type])
+  );
+  assert.deepEqual(rows, FAMILIES.map(({ name, type }) => [name, type]));
+});
+
+Deno.test("docs/observability.md says what each /metrics family is and what normal looks like", () => {
+  const docs = Deno.readTextFileSync(new URL("docs/observability.md", ROOT));
+  const section = docs.slice(docs.indexOf("## What the adapter exposes"), docs.indexOf("## The "));
+  const names = rowsOf(section).flatMap(([series]) =>
+    [...series.matchAll(/`([a-z_]+)(?:\{[^}]*\})?`/g)].map((match) => match[1])
+  );
+  assert.deepEqual(names.sort(), FAMILIES.map(({ name }) => name).sort());
 });

@@ -221,6 +221,7 @@ Deno.test("datagrams: each rule of behaviour §2 and §3 as seen on HTTP, stdout
           timeoutSeconds: 0,
           armed: false,
           secondsUntilDeadline: null,
+          lastPing: null,
         });
         assert.equal((await status()).lastEvent, null);
       },

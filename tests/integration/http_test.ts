@@ -105,7 +105,13 @@ Deno.test("http: probes, /status, HEAD, 404 and 405 over a real port", async (t)
           busError: null,
           exitStatus: null,
           lastEvent: { name: "errno", timestamp: "T" },
-          watchdog: { enabled: true, timeoutSeconds: 3600, armed: true, secondsUntilDeadline: 1 },
+          watchdog: {
+            enabled: true,
+            timeoutSeconds: 3600,
+            armed: true,
+            secondsUntilDeadline: 1,
+            lastPing: null,
+          },
           startTimer: { pending: false, secondsUntilDeadline: null },
           counters: {
             datagrams: 2,

@@ -1,8 +1,9 @@
 /**
  * Every YAML document under `examples/`, read and sorted into what can be checked: complete
- * Kubernetes objects (with `apiVersion` and `kind`), and fragments (a container, a list of
- * containers, or a Pod spec) that a guide shows for pasting into a Pod. Anything else is
- * reported, so that a new kind of document gets a deliberate rule rather than no check.
+ * Kubernetes objects (with `apiVersion` and `kind`), fragments (a container, a list of
+ * containers, or a Pod spec) that a guide shows for pasting into a Pod, and Prometheus rule
+ * files. Anything else is reported, so that a new kind of document gets a deliberate rule
+ * rather than no check.
  *
  * @module
  */
@@ -11,6 +12,7 @@ import type { Container, PodMetadata, PodSpec } from "./pod_security.ts";
 import { definitionErrors, schemaErrors } from "./schema.ts";
 import { modelName, unknownFields } from "./known_fields.ts";
 import { podMonitorErrors } from "./pod_monitor.ts";
+import { prometheusRuleErrors, ruleFileErrors } from "./prometheus_rule.ts";
 
 /** A Kubernetes object, as far as the checks read it. */
 export interface KubernetesObject {
@@ -29,6 +31,7 @@ export type Document =
     | { shape: "container"; value: Container }
     | { shape: "containers"; value: Container[] }
     | { shape: "podSpec"; value: PodSpec }
+    | { shape: "ruleFile"; value: { groups: unknown[] } }
     | { shape: "unknown"; value: unknown }
   );
 
@@ -50,10 +53,12 @@ export function classify(value: unknown): Document["shape"] {
   if (isContainer(value)) return "container";
   if (Array.isArray(value) && value.length > 0 && value.every(isContainer)) return "containers";
   if (isPlainObject(value) && Array.isArray(value.containers)) return "podSpec";
+  if (isPlainObject(value) && Array.isArray(value.groups)) return "ruleFile";
   return "unknown";
 }
 
-function yamlFiles(directory: URL, prefix = ""): string[] {
+/** The `.yaml`/`.yml` files under `directory`, recursively, relative to it, in order. */
+export function yamlFiles(directory: URL, prefix = ""): string[] {
   return [...Deno.readDirSync(directory)].flatMap((entry) => {
     if (entry.isDirectory) {
       return yamlFiles(new URL(`${entry.name}/`, directory), `${prefix}${entry.name}/`);
@@ -137,6 +142,7 @@ export function podTemplates(document: Document): PodTemplate[] {
     }
     case "podSpec":
       return [{ path: "(fragment)", metadata: {}, spec: document.value }];
+    case "ruleFile":
     case "unknown":
       return [];
   }
@@ -148,17 +154,25 @@ const FRAGMENT_TYPES = {
   podSpec: { definition: "IoK8sApiCoreV1PodSpec", model: "V1PodSpec" },
 } as const;
 
+/** The hand-written field checks of the custom resources, whose schemas allow any field. */
+const CUSTOM_RESOURCE_FIELDS: Readonly<Record<string, (value: unknown) => string[]>> = {
+  "monitoring.coreos.com/v1 PodMonitor": podMonitorErrors,
+  "monitoring.coreos.com/v1 PrometheusRule": prometheusRuleErrors,
+};
+
 /**
  * Everything the API server would refuse in a document: schema errors (types, required
- * fields, enums), unknown fields, and for a PodMonitor its hand-written shape check. An
+ * fields, enums, patterns), unknown fields (from the API's models, or for a custom resource
+ * its hand-written check); for a rule file, what Prometheus would refuse in its shape. An
  * empty list means the document is valid for Kubernetes 1.36.
  */
 export async function documentErrors(document: Document): Promise<string[]> {
   switch (document.shape) {
     case "object": {
       const { apiVersion, kind } = document.value;
-      if (apiVersion === "monitoring.coreos.com/v1" && kind === "PodMonitor") {
-        return podMonitorErrors(document.value);
+      const customFields = CUSTOM_RESOURCE_FIELDS[`${apiVersion} ${kind}`];
+      if (customFields !== undefined) {
+        return [...await schemaErrors(document.value), ...customFields(document.value)];
       }
       const model = modelName(apiVersion, kind);
       if (model === undefined) return [`no Kubernetes model for ${apiVersion} ${kind}`];
@@ -185,10 +199,12 @@ export async function documentErrors(document: Document): Promise<string[]> {
         ...unknownFields(document.value, model),
       ];
     }
+    case "ruleFile":
+      return ruleFileErrors(document.value);
     case "unknown":
       return [
-        "neither a Kubernetes object (apiVersion and kind) nor a fragment the checks know " +
-        "(a container, a list of containers, a Pod spec)",
+        "neither a Kubernetes object (apiVersion and kind), nor a fragment the checks know " +
+        "(a container, a list of containers, a Pod spec), nor a Prometheus rule file (groups)",
       ];
   }
 }

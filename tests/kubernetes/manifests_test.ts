@@ -23,11 +23,12 @@ async function withExamples<T>(files: Record<string, string>, use: (url: URL) =>
   }
 }
 
-Deno.test("`classify()` tells objects from container, container-list and Pod-spec fragments", () => {
+Deno.test("`classify()` tells objects from container, container-list and Pod-spec fragments, and rule files", () => {
   assert.equal(classify({ apiVersion: "v1", kind: "Pod" }), "object");
   assert.equal(classify({ name: "a", image: "b" }), "container");
   assert.equal(classify([{ name: "a", image: "b" }, { name: "c", image: "d" }]), "containers");
   assert.equal(classify({ containers: [] }), "podSpec");
+  assert.equal(classify({ groups: [] }), "ruleFile");
   assert.equal(classify({ services: { web: { image: "b" } } }), "unknown");
   assert.equal(classify("text"), "unknown");
 });
@@ -68,8 +69,8 @@ Deno.test("`documentErrors()` refuses a document that is neither an object nor a
     readDocuments,
   );
   assert.deepEqual(await documentErrors(document), [
-    "neither a Kubernetes object (apiVersion and kind) nor a fragment the checks know " +
-    "(a container, a list of containers, a Pod spec)",
+    "neither a Kubernetes object (apiVersion and kind), nor a fragment the checks know " +
+    "(a container, a list of containers, a Pod spec), nor a Prometheus rule file (groups)",
   ]);
 });
 
@@ -97,4 +98,24 @@ Deno.test("`podTemplates()` finds the Pod template of each kind that makes Pods,
   }
   const service = { apiVersion: "v1", kind: "Service", metadata: { name: "x" }, spec: {} };
   assert.deepEqual(podTemplates({ file: "f", index: 0, shape: "object", value: service }), []);
+});
+
+Deno.test("`documentErrors()` checks a rule file's shape, and a PrometheusRule against the CRD and its fields", async () => {
+  const rules = "groups:\n  - name: a\n    rules:\n      - alert: A\n        expr: up == 0\n";
+  const documents = await withExamples({
+    "a.rules.yaml": rules,
+    "b.yaml": "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: b\n" +
+      "spec:\n" +
+      rules.replace(/^/gm, "  ").trimEnd().replace("up == 0", "up == 0\n          for: soon"),
+  }, readDocuments);
+  assert.deepEqual(documents.map(({ shape }) => shape), ["ruleFile", "object"]);
+  assert.deepEqual(await documentErrors(documents[0]), []);
+  assert.deepEqual(await documentErrors(documents[1]), [
+    "spec.groups[0].rules[0].for: must match pattern " +
+    '"^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$"',
+    "spec.groups[0].rules[0].for: must be a Prometheus duration such as 30s",
+  ]);
+  const typo = structuredClone(documents[0]);
+  Object.assign((typo.value as { groups: Record<string, unknown>[] }).groups[0], { rulez: [] });
+  assert.deepEqual(await documentErrors(typo), ['unknown field "groups[0].rulez"']);
 });

@@ -1,7 +1,8 @@
 /**
  * The Kubernetes 1.36 OpenAPI schema, as `kubernetes-models` compiles it (one ajv validator
- * per type): types, required fields, enums and formats (quantities, int-or-string). Each kind
- * is imported on first use, so only the schemas the examples need are loaded.
+ * per type): types, required fields, enums and formats (quantities, int-or-string); and the
+ * Prometheus Operator's CRDs, as `@kubernetes-models/prometheus-operator` compiles them. Each
+ * kind is imported on first use, so only the schemas the examples need are loaded.
  *
  * @module
  */
@@ -18,12 +19,20 @@ type Validate = ((data: unknown) => boolean) & { errors?: SchemaError[] | null }
 
 const validators = new Map<string, Promise<Validate | undefined>>();
 
+/** The packages of the custom resources' models, by API group; the rest are Kubernetes'. */
+const CUSTOM_RESOURCE_PACKAGES: Readonly<Record<string, string>> = {
+  "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
+};
+
 /**
  * The module of `kubernetes-models` for a kind: `apps/v1` `Deployment` →
- * `kubernetes-models/apps/v1/Deployment`, core `v1` `Pod` → `kubernetes-models/v1/Pod`.
+ * `kubernetes-models/apps/v1/Deployment`, core `v1` `Pod` → `kubernetes-models/v1/Pod`; or of
+ * a custom resource's package: `monitoring.coreos.com/v1` `PrometheusRule` →
+ * `@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule`.
  */
 function modulePath(apiVersion: string, kind: string): string {
-  return `kubernetes-models/${apiVersion}/${kind}`;
+  const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+  return `${CUSTOM_RESOURCE_PACKAGES[group] ?? "kubernetes-models"}/${apiVersion}/${kind}`;
 }
 
 /**
@@ -107,6 +116,8 @@ function describe({ instancePath, keyword, params }: SchemaError): string {
       return `${prefix}must be one of ${(params.allowedValues as string[]).join(", ")}`;
     case "format":
       return `${prefix}must match format ${JSON.stringify(params.format)}`;
+    case "pattern":
+      return `${prefix}must match pattern ${JSON.stringify(params.pattern)}`;
     default:
       return `${prefix}${keyword} ${JSON.stringify(params)}`;
   }
