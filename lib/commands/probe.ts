@@ -8,6 +8,7 @@
  */
 
 import { errorText } from "../core/error_text.ts";
+import { cutCodePoints, printable } from "../core/printable.ts";
 import type { ProbeName } from "../core/probes.ts";
 import { SETTINGS } from "../core/config.ts";
 import { schedule } from "../shell/schedule.ts";
@@ -104,12 +105,14 @@ export function parseResponse(bytes: Uint8Array, ended: boolean): ParsedResponse
     length === undefined ? body : body.subarray(0, Number(length)),
   );
   const text = [status[1], status[2] ?? "", oneLine(bodyText)].filter((part) => part !== "");
-  return { kind: "complete", status: Number(status[1]), text: text.join(" ") };
+  return { kind: "complete", status: Number(status[1]), text: printable(text.join(" ")) };
 }
 
+// What a server answers is printed where a terminal shows it (an exec probe's output reaches
+// `kubectl describe pod`): escaped as the adapter escapes a service's text (behaviour §6.5).
 function oneLine(text: string, max = 200): string {
   const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+  return printable(cutCodePoints(flat, max));
 }
 
 // "Connection refused (os error 111)" says it all without the errno.

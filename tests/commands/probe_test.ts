@@ -170,3 +170,14 @@ Deno.test("probe() says so when the port speaks something other than HTTP", asyn
     listener.close();
   }
 });
+
+Deno.test("parseResponse() escapes control and bidi characters a server sends (behaviour §6.5)", () => {
+  const answer = new TextEncoder().encode(
+    "HTTP/1.1 503 Service \x1b[2JUnavailable\r\n\r\n\x1b]0;pwned\x07 \u202eevil \x9b2J",
+  );
+  assert.deepEqual(parseResponse(answer, true), {
+    kind: "complete",
+    status: 503,
+    text: "503 Service \\x1b[2JUnavailable \\x1b]0;pwned\\x07 \\u202eevil \\x9b2J",
+  });
+});
