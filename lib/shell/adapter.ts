@@ -66,9 +66,9 @@ export interface Launcher {
 }
 
 /** The HTTP server may finish the answers under way for this long after shutdown began. */
-export const SERVER_STOP_BUDGET_MS = 1_500;
+const SERVER_STOP_BUDGET_MS = 1_500;
 /** The outputs may write what they hold for this long once the adapter is done. */
-export const FLUSH_BUDGET_MS = 300;
+const FLUSH_BUDGET_MS = 300;
 
 /** What start-up built, for running. */
 interface Started {
