@@ -1,6 +1,6 @@
 /**
- * Prints the README's configuration table from `lib/config.ts`, the one source of truth:
- * `deno run scripts/config_table.ts`. `tests/readme_test.ts` checks the README against it.
+ * Prints the README's configuration table from `lib/core/config.ts`, the one source of truth:
+ * `deno run scripts/config_table.ts`. `tests/docs/readme_test.ts` checks the README against it.
  *
  * @module
  */
