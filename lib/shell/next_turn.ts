@@ -84,9 +84,8 @@ const ONE_BYTE = new Uint8Array(1);
  * loop's poll of its sockets wakes a pending read, so it serves the HTTP connections waiting
  * meanwhile. About 14 µs a poll on the main thread, against 10–25 µs for hashing nothing on
  * the blocking thread pool (a thread wake-up each time), measured in a loop of 50 000 polls.
- * Opened in the background; the first `poll()` waits for it, which is itself a poll. Falls
- * back to `pollSockets()` when the pair cannot be opened. The pending read keeps the process
- * alive: close it.
+ * Until the pair is open (it opens in the background), and should it not open or break, the
+ * poller hashes, as `pollSockets()` does. The pending read keeps the process alive: close it.
  */
 export function openSocketPoller(): SocketPoller {
   const buffer = new Uint8Array(64);
@@ -108,7 +107,8 @@ export function openSocketPoller(): SocketPoller {
     }
     open = undefined;
   };
-  const opening = openLoopbackPair().then((pair) => {
+  // Not awaited: a connect that hangs (a firewall that drops it) must not hold up the reader.
+  void openLoopbackPair().then((pair) => {
     if (pair === undefined) return;
     // One byte at a time, at once: no waiting for the ACK of the previous one (Nagle).
     pair.near.setNoDelay(true);
@@ -119,12 +119,12 @@ export function openSocketPoller(): SocketPoller {
   let polling: Promise<void> | undefined;
   const pollOnce = async () => {
     try {
-      await opening;
-      if (open !== undefined) {
+      const current = open;
+      if (current !== undefined) {
         try {
-          await open.pair.near.write(ONE_BYTE);
-          if (await open.reading !== null) {
-            open.reading = read(open.pair.far);
+          await current.pair.near.write(ONE_BYTE);
+          if (await current.reading !== null) {
+            if (!closed) current.reading = read(current.pair.far);
             return;
           }
         } catch {
