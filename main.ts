@@ -91,12 +91,12 @@ async function run(command: Command): Promise<void> {
         dropPermissions("env");
         if (notUtf8.length > 0) throw new Error("Cannot notify: NOTIFY_SOCKET is not valid UTF-8");
         await sendNotification(command.lines, values.NOTIFY_SOCKET);
-        return;
       } catch (error) {
         console.error(errorText(error));
         Deno.exit(1);
       }
-      break;
+      // Done: nothing left pending (a send that never completed) may hold the process.
+      return Deno.exit(0);
     }
     case "probe": {
       dropPermissions("run", "ffi", "sys");
@@ -104,11 +104,9 @@ async function run(command: Command): Promise<void> {
       const { values } = readEnvironment([]);
       dropPermissions("env");
       const result = await probe(command.endpoint, values);
-      if (!result.ok) {
-        console.error(result.reason);
-        Deno.exit(1);
-      }
-      return;
+      if (!result.ok) console.error(result.reason);
+      // Done: nothing left pending (a connection that never came up) may hold the process.
+      return Deno.exit(result.ok ? 0 : 1);
     }
     case "help":
       console.log(USAGE);

@@ -39,6 +39,7 @@ interface Container {
   readinessProbe?: Probe;
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   securityContext?: {
+    runAsUser?: number;
     allowPrivilegeEscalation?: boolean;
     readOnlyRootFilesystem?: boolean;
     capabilities?: { drop?: string[] };
@@ -305,6 +306,44 @@ Deno.test("examples: NOTIFY_SOCKET is the same everywhere, and its directory mou
     assert.equal(volumes.size, 1, file);
     assert.notEqual([...volumes][0], undefined, `${file}: ${directory} not mounted`);
   }
+});
+
+// Behaviour §2.6: the adapter cannot check a sender's credentials, so the examples narrow who
+// can reach a path socket: the Pod's fsGroup (0660 in the fsGroup-owned emptyDir), or the
+// adapter's user alone (0600) where every container that mounts the socket runs as it.
+Deno.test("examples: a path socket is narrowed to the Pod's fsGroup or the adapter's user", () => {
+  const narrowed: string[] = [];
+  for (const workload of workloads()) {
+    const { file, pod, init, containers } = workload;
+    const adapter = adapterOf(workload);
+    const socket = env(adapter, "NOTIFY_SOCKET")!;
+    const mode = env(adapter, "ADAPTER_SOCKET_MODE");
+    if (socket.startsWith("@")) {
+      assert.equal(mode, undefined, `${file}: a mode has no effect on an abstract socket`);
+      continue;
+    }
+    const directory = socket.slice(0, socket.lastIndexOf("/"));
+    const volumeName = adapter.volumeMounts?.find((mount) => mount.mountPath === directory)?.name;
+    const volume = pod.volumes?.find((candidate: { name: string }) =>
+      candidate.name === volumeName
+    );
+    assert.ok(volume?.emptyDir !== undefined, `${file}: the socket's directory is an emptyDir`);
+    const senders = [...init, ...containers].filter((container) =>
+      container.volumeMounts?.some((mount) => mount.name === volumeName)
+    );
+    const userOf = (container: Container) =>
+      container.securityContext?.runAsUser ?? pod.securityContext?.runAsUser;
+    if (mode === "0660") {
+      assert.equal(typeof pod.securityContext?.fsGroup, "number", `${file}: 0660 needs fsGroup`);
+    } else {
+      assert.equal(mode, "0600", `${file}: ADAPTER_SOCKET_MODE`);
+      for (const sender of senders) {
+        assert.equal(userOf(sender), userOf(adapter), `${file} ${sender.name}: the adapter's user`);
+      }
+    }
+    narrowed.push(`${file} ${mode}`);
+  }
+  assert.deepEqual(narrowed.sort(), ["job.yaml 0660", "sidecar.yaml 0660", "wrapper.yaml 0600"]);
 });
 
 Deno.test("examples: sidecars are native, gated and restarted on /healthz; the service is probed on its own container", () => {

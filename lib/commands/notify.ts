@@ -12,6 +12,7 @@ import { NOTIFY_BUFFER_MAX } from "../core/notify_message.ts";
 import { schedule } from "../shell/schedule.ts";
 
 // A receiver that never reads must not hang the client for ever (sd_notify blocks instead).
+// The command ends as soon as the datagram is sent, whatever this allows (behaviour §8.1).
 const SEND_TIMEOUT_MS = 5_000;
 
 /** Where `$NOTIFY_SOCKET` points (an absolute path or `@name`); throws an Error saying why not. */
@@ -54,13 +55,10 @@ export async function sendNotification(
 ): Promise<void> {
   const target = notifyTarget(notifySocket);
   const datagram = encodeNotification(lines);
-  // Deno sends only from a bound socket; an abstract name leaves no file behind.
+  // Unbound, as sd_notify's socket is: it has no name, so nothing can be sent back to it.
   let client: Deno.DatagramConn;
   try {
-    client = Deno.listenDatagram({
-      transport: "unixpacket",
-      path: `\0sd-notify-adapter-notify-${crypto.randomUUID()}`,
-    });
+    client = Deno.listenDatagram({ transport: "unixpacket" });
   } catch (error) {
     throw sendFailure(target, error);
   }

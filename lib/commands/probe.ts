@@ -14,11 +14,13 @@ import { SETTINGS } from "../core/config.ts";
 import { schedule } from "../shell/schedule.ts";
 
 /**
- * How long a probe waits for connection and answer together. Kubelet bounds an exec probe by
- * its own `timeoutSeconds` anyway; an image HEALTHCHECK (3 s in the Containerfile) does not,
- * and must not pile up probes on an adapter that hangs.
+ * How long a probe waits for connection and answer together: under kubelet's default
+ * exec-probe `timeoutSeconds: 1`, with 200 ms left for the process to start, so that a probe
+ * of an adapter that hangs fails with its own reason rather than kubelet's kill. An image
+ * HEALTHCHECK (3 s in the Containerfile) has no limit of its own to rely on, and must not pile
+ * up probes on an adapter that hangs. The adapter answers in milliseconds, even in a flood.
  */
-export const PROBE_TIMEOUT_MS = 2_000;
+export const PROBE_TIMEOUT_MS = 800;
 // The body only feeds a one-line reason.
 const MAX_RESPONSE_BYTES = 64 * 1024;
 // A wildcard listen address is reached over loopback.

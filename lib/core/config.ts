@@ -185,7 +185,8 @@ export const SETTINGS: Settings = Object.freeze({
   socketMode: {
     variable: "ADAPTER_SOCKET_MODE",
     default: "0666",
-    meaning: "file mode of a path socket, so a service running as another user can send",
+    meaning: "file mode of a path socket: `0666` lets every user send, `0660` a shared group " +
+      "(in Kubernetes the Pod's `fsGroup`), `0600` the adapter's user only",
     parse: fileMode,
   },
   watchdogSignal: {

@@ -4,7 +4,7 @@
  * to the runtime in arrival order.
  *
  * The socket has priority over timers, as in systemd's event loop: when the timer fires, the
- * reader sends its own socket a marker from a private socket, and the tick is dispatched only
+ * reader sends its own socket a marker from an unbound socket, and the tick is dispatched only
  * when the marker comes out of the queue, after every datagram that was already waiting
  * there (after a SIGSTOP, a cgroup freeze or CPU throttling, a ping that arrived in time still
  * counts). Should the marker be held up behind a flood, the tick goes ahead after
@@ -159,12 +159,10 @@ export class SocketReader {
   }
 
   // A datagram socket cannot send while its own receive() is pending: a second socket sends.
+  // It is unbound: with no name, nobody can list it, send to it or fill its queue.
   async #sendMarker() {
     try {
-      this.#sender ??= Deno.listenDatagram({
-        transport: "unixpacket",
-        path: `\0sd-notify-adapter-marker-${crypto.randomUUID()}`,
-      });
+      this.#sender ??= Deno.listenDatagram({ transport: "unixpacket" });
       await this.#sender.send(this.#marker, { transport: "unixpacket", path: this.#target });
     } catch {
       // No marker, no ordering guarantee: nothing waiting may be lost, so it goes ahead now.

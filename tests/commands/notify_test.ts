@@ -44,8 +44,10 @@ Deno.test("sendNotification() sends one datagram to an abstract socket", async (
   const receiver = Deno.listenDatagram({ transport: "unixpacket", path: `\0${name}` });
   try {
     await sendNotification(["READY=1", "STATUS=up"], `@${name}`);
-    const [datagram] = await receiver.receive();
+    const [datagram, from] = await receiver.receive();
     assert.equal(new TextDecoder().decode(datagram), "READY=1\nSTATUS=up");
+    // From an unbound socket, as sd_notify's: no name anyone could send to or list.
+    assert.deepEqual(from, { transport: "unixpacket", path: null });
   } finally {
     receiver.close();
   }

@@ -164,3 +164,73 @@ Deno.test("notify exits 1 with a clear message when it cannot send", needs("pyth
     dir.remove();
   }
 });
+
+/** `notify args…` to `notifySocket`: its result and how long the process took to end. */
+async function timedNotify(args: readonly string[], notifySocket: string) {
+  const started = performance.now();
+  const outcome = await result(notify(args, notifySocket));
+  return { ...outcome, elapsedMs: performance.now() - started };
+}
+
+// A datagram socket bound at argv[1] that never reads, its queue filled until a send would
+// block: a receiver that hangs.
+const FULL_RECEIVER = `
+import socket, sys, time
+receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+receiver.bind(sys.argv[1])
+filler = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+filler.setblocking(False)
+try:
+    while True:
+        filler.sendto(b"X_FILL=1", sys.argv[1])
+except BlockingIOError:
+    pass
+print("full", flush=True)
+time.sleep(60)
+`;
+
+Deno.test("notify ends the moment its datagram is sent (behaviour §8.1)", async () => {
+  const adapter = await spawnAdapter({ env: { ADAPTER_LOG: "false" } });
+  try {
+    const { elapsedMs, ...sent } = await timedNotify(["--ready"], adapter.notifySocket);
+    assert.deepEqual(sent, { code: 0, stdout: "", stderr: "" });
+    // It used to wait out its 5 s send limit after sending.
+    assert.ok(elapsedMs < 2_500, `notify took ${Math.round(elapsedMs)} ms`);
+    await adapter.waitFor(() => adapter.stdout() === "READY=1\n", "the echo");
+  } finally {
+    await adapter.stop();
+  }
+});
+
+Deno.test(
+  "notify gives up on a receiver that never reads, after its 5 s, and ends",
+  needs("python3"),
+  async () => {
+    const dir = tempDir();
+    const path = `${dir.path}/full.sock`;
+    const receiver = new Deno.Command("python3", {
+      args: ["-c", FULL_RECEIVER, path],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    try {
+      let said = "";
+      const chunks = receiver.stdout.pipeThrough(new TextDecoderStream()).values();
+      while (!said.includes("\n")) said += (await chunks.next()).value ?? "\n";
+      await chunks.return?.();
+      assert.equal(said, "full\n");
+      const { elapsedMs, ...sent } = await timedNotify(["--ready"], path);
+      assert.deepEqual(sent, {
+        code: 1,
+        stdout: "",
+        stderr: `Cannot send to NOTIFY_SOCKET "${path}": timed out after 5000 ms\n`,
+      });
+      assert.ok(elapsedMs >= 5_000 && elapsedMs < 9_000, `notify took ${Math.round(elapsedMs)} ms`);
+    } finally {
+      receiver.kill("SIGKILL");
+      await receiver.status;
+      dir.remove();
+    }
+  },
+);
