@@ -65,6 +65,34 @@ export function terminationPathProblem(
     `write only ${TERMINATION_LOG_PATH} or a file under ${directories}`;
 }
 
+/**
+ * Why the adapter may not read the PID file at `path`, naming the places it may, or undefined
+ * when it may (or `path` is null: no PID file). The file is read through libc, whose calls Deno
+ * does not check, so this is what holds them to the set (behaviour §1.5, §10.2).
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pidFilePathProblem } from "./permissions.ts";
+ *
+ * const granted = () => "granted" as const;
+ * assert.equal(pidFilePathProblem("/run/redis/redis.pid", granted), undefined);
+ * assert.equal(
+ *   pidFilePathProblem("/var/lib/redis/redis.pid", () => "denied"),
+ *   'Cannot use ADAPTER_UNIT_PID_FILE "/var/lib/redis/redis.pid": the adapter may read ' +
+ *     "only files under /run, /var/run or /tmp",
+ * );
+ * ```
+ */
+export function pidFilePathProblem(
+  path: string | null,
+  state: PermissionQuery = query,
+): string | undefined {
+  if (path === null || state({ name: "read", path }) === "granted") return undefined;
+  return `Cannot use ADAPTER_UNIT_PID_FILE ${JSON.stringify(path)}: the adapter may read only ` +
+    `files under ${SOCKET_DIRECTORIES.slice(0, -1).join(", ")} or ${SOCKET_DIRECTORIES.at(-1)}`;
+}
+
 /** The rights a job may give up once it no longer needs them. */
 export type Droppable = "env" | "run" | "sys" | "ffi";
 
