@@ -48,7 +48,8 @@ function readAll(libc: Libc, fd: number): Uint8Array | string {
   return buffer.subarray(0, length);
 }
 
-function readOnce(libc: Libc, path: string): PidFileRead {
+/** One read of the PID file at `path`: its text, or why there is none. */
+export function readPidFileOnce(libc: Libc, path: string): PidFileRead {
   let directory: { dirfd: number; name: string };
   try {
     directory = openDirectoryOf(libc, path);
@@ -92,7 +93,7 @@ const same = (a: PidFileRead, b: PidFileRead) =>
 export function readPidFile(
   libc: Libc,
   path: string,
-  read: (libc: Libc, path: string) => PidFileRead = readOnce,
+  read: (libc: Libc, path: string) => PidFileRead = readPidFileOnce,
 ): PidFileRead {
   let previous = read(libc, path);
   for (let reads = 1; reads < READS; reads++) {
