@@ -24,6 +24,8 @@ import { disarmWatchdog } from "./watchdog.ts";
 export type UnseenReason =
   /** No such process in the adapter's PID namespace: most often, the namespace is not shared. */
   | "absent"
+  /** A thread's ID, not a process's: without a shared namespace, often one of the adapter's. */
+  | "thread"
   /** It had ended (a zombie, or gone) when the adapter looked. */
   | "ended"
   /** PID 1: the init of the adapter's namespace (the Pod's pause process, or the adapter). */
@@ -43,6 +45,10 @@ const UNSEEN: Readonly<
 > = Object.freeze({
   absent: {
     why: (pid) => `no process ${pid} is in the adapter's PID namespace`,
+    fix: SHARE_NAMESPACE,
+  },
+  thread: {
+    why: (pid) => `${pid} is the ID of a thread, not of a process, in the adapter's PID namespace`,
     fix: SHARE_NAMESPACE,
   },
   ended: { why: (pid) => `process ${pid} had already ended` },

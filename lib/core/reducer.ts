@@ -146,7 +146,8 @@ function handle<K extends Input["kind"]>(draft: Draft, input: Extract<Input, { k
  * import { initialState, step } from "./reducer.ts";
  *
  * const { config } = parseConfig({ ADAPTER_INITIAL_LIVEZ: "true" });
- * const started = step(initialState(config), { kind: "started", socket: "@s", address: "", pid: 7 }, 0);
+ * const start = { kind: "started", socket: "@s", address: "", pid: 7 } as const;
+ * const started = step(initialState(config), start, 0);
  * assert.deepEqual(started.effects.at(-1), { kind: "armTimer", at: 90_000 });
  * const expired = step(started.state, { kind: "tick" }, 90_000);
  * assert.equal(expired.state.lastFailure?.event, "start_timeout");

@@ -164,7 +164,7 @@ export type Input =
   | {
     readonly kind: "mainUnseen";
     readonly pid: number;
-    readonly reason: "absent" | "ended" | "error";
+    readonly reason: "absent" | "thread" | "ended" | "error";
     /** For `error`: what failed, such as loading libc. */
     readonly detail: string;
   }

@@ -3,9 +3,9 @@
  * §9.6, §10.2, §11): looking at and reaping orphaned children as PID 1, and writing the
  * termination message to `/dev/termination-log`, a path under `/dev` that Deno 2.9.6 opens only
  * with `--allow-all`, one directory at a time without following links; watching a main process
- * the adapter did not start (a pidfd), and reading its PID file the same careful way. libc is loaded once, at
- * start, and the right to load libraries is given up at once: what the process can no longer
- * load, an attacker in it cannot either.
+ * the adapter did not start (a pidfd), and reading its PID file the same careful way. libc is
+ * loaded once, at start, and the right to load libraries is given up at once: what the process
+ * can no longer load, an attacker in it cannot either. Calls to it keep working after that.
  *
  * @module
  */

@@ -5,7 +5,8 @@
  * soon as they are used: the environment once the configuration is read (behaviour §1 must
  * see every `ADAPTER_*` name to warn about unknown ones, which a list of allowed names cannot
  * give), `sys` once the socket is bound (the file mode is set through the umask), starting
- * processes and loading libc everywhere but in wrapper mode, and there once they have served.
+ * processes everywhere but in wrapper mode, and there once the child has started, and loading
+ * libraries once libc is loaded, at start (the sidecar and wrapper mode call it, §11).
  *
  * @module
  */

@@ -28,10 +28,13 @@ export interface WatchedProcess {
   close(): void;
 }
 
-/** Why a process cannot be watched: not there, already ended, or no pidfd (and why not). */
+/** Why a process cannot be watched: not there, a thread, ended, or no pidfd (and why not). */
 export interface WatchFailure {
-  /** `absent`: no such process; `ended`: it has ended; `error`: no pidfd, `detail` says why. */
-  readonly reason: "absent" | "ended" | "error";
+  /**
+   * `absent`: no such process; `thread`: the ID of a thread that leads no process; `ended`: it
+   * has ended; `error`: no pidfd, `detail` says why.
+   */
+  readonly reason: "absent" | "thread" | "ended" | "error";
   /** For `error`: what failed. */
   readonly detail: string;
 }
@@ -45,6 +48,9 @@ export function watchProcess(libc: Libc, pid: number): WatchedProcess | WatchFai
   if (fd < 0) {
     const errno = errnoName(libc);
     if (errno === "ESRCH") return { reason: "absent", detail: "" };
+    // A thread that leads no process: ENOENT from Linux 6.9 on, EINVAL before (the flags and
+    // the PID, from 1 up, are valid).
+    if (errno === "ENOENT" || errno === "EINVAL") return { reason: "thread", detail: "" };
     const hint = errno === "ENOSYS" ? " (Linux 5.3 or later has it)" : "";
     return { reason: "error", detail: `pidfd_open: ${errno}${hint}` };
   }

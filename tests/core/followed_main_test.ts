@@ -21,7 +21,11 @@ const SHARE_FIX = "share the Pod's PID namespace with the service: " +
 const PID_FILE = "/run/service/service.pid";
 
 const exited = (pid: number): Input => ({ kind: "mainExited", pid });
-const unseen = (pid: number, reason: "absent" | "ended" | "error", detail = ""): Input => ({
+const unseen = (
+  pid: number,
+  reason: "absent" | "thread" | "ended" | "error",
+  detail = "",
+): Input => ({
   kind: "mainUnseen",
   pid,
   reason,
@@ -233,7 +237,15 @@ Deno.test("step() forgets a process the shell cannot watch: a warning once, then
     origin: "MAINPID",
     reason: "process 4244 had already ended",
   }]);
-  state = send(ended.state, "MAINPID=4245", 5_000).state;
+  state = send(ended.state, "MAINPID=12", 4_500).state;
+  const thread = step(state, unseen(12, "thread"), 4_500);
+  assert.deepEqual(records(thread.effects, "Main process not followed").map((r) => r.fields), [{
+    pid: 12,
+    origin: "MAINPID",
+    reason: "12 is the ID of a thread, not of a process, in the adapter's PID namespace",
+    fix: SHARE_FIX,
+  }]);
+  state = send(thread.state, "MAINPID=4245", 5_000).state;
   const error = step(state, unseen(4245, "error", "libc not loaded (nope)"), 5_000);
   assert.deepEqual(records(error.effects, "Main process not followed").map((r) => r.fields), [{
     pid: 4245,

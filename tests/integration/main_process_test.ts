@@ -349,3 +349,26 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "an ADAPTER_UNIT_PID_FILE the permission set does not let the adapter read stops it with exit 2 (behaviour §1.5)",
+  async () => {
+    const adapter = await spawnAdapter({
+      env: { ADAPTER_UNIT_PID_FILE: "/var/lib/redis/redis.pid" },
+      waitHealthy: false,
+    });
+    const exit = await adapter.exited();
+    assert.equal(exit.code, 2);
+    const records = exit.stderr.split("\n").filter((line) => line !== "").map((line) =>
+      JSON.parse(line)
+    );
+    assert.deepEqual(records.map(({ timestamp: _, ...record }) => record), [{
+      level: "error",
+      message: 'Cannot use ADAPTER_UNIT_PID_FILE "/var/lib/redis/redis.pid": the adapter may ' +
+        "read only files under /run, /var/run or /tmp",
+      exitStatus: 2,
+      variable: "ADAPTER_UNIT_PID_FILE",
+      value: "/var/lib/redis/redis.pid",
+    }]);
+  },
+);

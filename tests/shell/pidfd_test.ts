@@ -49,6 +49,14 @@ Deno.test("watchProcess() says a PID no process has is absent", () => {
   assert.deepEqual(watchProcess(libc(), 2147483647), { reason: "absent", detail: "" });
 });
 
+Deno.test("watchProcess() says a thread's ID is a thread's, not a process's", () => {
+  const threads = [...Deno.readDirSync(`/proc/${Deno.pid}/task`)]
+    .map((entry) => Number(entry.name))
+    .filter((tid) => tid !== Deno.pid);
+  assert.ok(threads.length > 0, "Deno runs threads besides its main one");
+  assert.deepEqual(watchProcess(libc(), threads[0]), { reason: "thread", detail: "" });
+});
+
 Deno.test("watchProcess() says a zombie had already ended, as systemd refuses one", async () => {
   // The child ends once its parent is `sleep`, which never waits for it: a zombie.
   const parent = new Deno.Command("sh", {
