@@ -73,9 +73,7 @@ export function startMainWatch(ports: MainWatchPorts): MainWatch {
   const pollsFile = pidFile !== null && !(libc instanceof Error);
   let lastRead = pollsFile ? key(read()) : "";
 
-  const wake = () => {
-    cancelWake = undefined;
-    if (stopped) return;
+  const look = () => {
     if (watched?.hasEnded()) {
       const { pid } = watched;
       watched.close();
@@ -91,7 +89,16 @@ export function startMainWatch(ports: MainWatchPorts): MainWatch {
         report({ kind: "pidFile", cause: "change", read: result });
       }
     }
-    keepWaking();
+  };
+  const wake = () => {
+    cancelWake = undefined;
+    if (stopped) return;
+    // Whatever went wrong (a bug: it reaches the core as "failed"), the next look still comes.
+    try {
+      look();
+    } finally {
+      keepWaking();
+    }
   };
   const keepWaking = () => {
     if (stopped || cancelWake !== undefined || (watched === undefined && !pollsFile)) return;
