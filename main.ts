@@ -11,7 +11,11 @@ import { VERSION } from "./lib/core/version.ts";
 import { readEnvironment } from "./lib/shell/environment.ts";
 import { dropPermissions } from "./lib/shell/permissions.ts";
 import { resolveSocketPath, type SocketPath } from "./lib/shell/socket_path.ts";
-import { socketPathProblem, terminationPathProblem } from "./lib/shell/permissions.ts";
+import {
+  pidFilePathProblem,
+  socketPathProblem,
+  terminationPathProblem,
+} from "./lib/shell/permissions.ts";
 import { fail, StartupError } from "./lib/shell/startup_failure.ts";
 import { errorText } from "./lib/shell/logging.ts";
 
@@ -30,6 +34,11 @@ async function loadConfig(): Promise<{ loaded: LoadedConfig; socketPath: SocketP
   if (refused !== undefined) {
     const value = loaded.config.terminationMessagePath;
     return await fail(refused, 2, { variable: "ADAPTER_TERMINATION_MESSAGE_PATH", value });
+  }
+  const unreadable = pidFilePathProblem(loaded.config.pidFile);
+  if (unreadable !== undefined) {
+    const value = loaded.config.pidFile;
+    return await fail(unreadable, 2, { variable: "ADAPTER_UNIT_PID_FILE", value });
   }
   const address = loaded.config.notifySocket;
   if (address.abstract) return { loaded, socketPath: null };
@@ -85,12 +94,14 @@ async function run(command: Command): Promise<void> {
       });
     case "notify": {
       dropPermissions("run", "ffi", "sys");
-      const { sendNotification } = await import("./lib/commands/notify.ts");
+      const { notificationLines, sendNotification } = await import("./lib/commands/notify.ts");
       try {
         const { values, notUtf8 } = readEnvironment(["NOTIFY_SOCKET"]);
         dropPermissions("env");
         if (notUtf8.length > 0) throw new Error("Cannot notify: NOTIFY_SOCKET is not valid UTF-8");
-        await sendNotification(command.lines, values.NOTIFY_SOCKET);
+        const ids = { pid: Deno.pid, ppid: Deno.ppid };
+        const lines = notificationLines(command.lines, command.mainPid, ids);
+        await sendNotification(lines, values.NOTIFY_SOCKET);
       } catch (error) {
         console.error(errorText(error));
         Deno.exit(1);

@@ -13,7 +13,12 @@ const READY = datagram("READY=1\nSTATUS=up\nMAINPID=4242");
 
 function running(env: Record<string, string>): AdapterState {
   const config = parseConfig(env).config;
-  const started = step(initialState(config), { kind: "started", socket: "@b", address: "x" }, 0);
+  const started = step(initialState(config), {
+    kind: "started",
+    socket: "@b",
+    address: "x",
+    pid: 7,
+  }, 0);
   return step(started.state, READY, 1).state;
 }
 

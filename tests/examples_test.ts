@@ -30,6 +30,7 @@ interface Container {
   name: string;
   image: string;
   command?: string[];
+  args?: string[];
   restartPolicy?: string;
   env?: { name: string; value: string }[];
   ports?: { name?: string; containerPort: number }[];
@@ -373,8 +374,58 @@ Deno.test("examples: sidecars are native, gated and restarted on /healthz; the s
     const timeoutStart = seconds(env(adapter, "ADAPTER_UNIT_TIMEOUT_START_SEC"));
     assert.ok(budget(service.startupProbe!) >= timeoutStart, file);
     // After STOPPING=1 the watchdog is disarmed: /livez must not stay true on its own.
-    assert.ok(env(adapter, "ADAPTER_STATUS_LIVEZ_FALSE")?.split(",").includes("stopping"), file);
+    const livezFalse = env(adapter, "ADAPTER_STATUS_LIVEZ_FALSE")?.split(",") ?? [];
+    assert.ok(livezFalse.includes("stopping"), file);
+    // The default list's events stay: the service's end among them (behaviour §11.3).
+    const defaults = parseConfig({}).config.livezFalse;
+    assert.deepEqual([...defaults].filter((event) => !livezFalse.includes(event)), [], file);
   }
+});
+
+// Wherever the adapter is a sidecar of a long-running service (a Deployment, under examples/
+// kubernetes/ or examples/services/), it shares the Pod's PID namespace, so that it sees the
+// service's main process end (behaviour §11); a PID file it follows is on a volume both
+// containers mount at the same path, and is the file the service is told to write.
+Deno.test("examples: sidecar Deployments share the Pod's PID namespace; a PID file is where both containers see it", () => {
+  const sidecars = readDocuments(EXAMPLES).flatMap((document) =>
+    document.shape === "object" && document.value.kind === "Deployment"
+      ? podTemplates(document).map(({ spec }) => ({
+        file: document.file,
+        spec: spec as typeof spec & { shareProcessNamespace?: boolean },
+        init: (spec.initContainers ?? []) as Container[],
+        containers: (spec.containers ?? []) as Container[],
+      }))
+      : []
+  ).filter(({ init }) => init.some(isAdapter));
+  assert.deepEqual(sidecars.map(({ file }) => file), [
+    "kubernetes/abstract-socket.yaml",
+    "kubernetes/sidecar.yaml",
+    "services/postgresql/postgresql-sidecar.yaml",
+    "services/redis/redis-sidecar.yaml",
+  ]);
+  const withPidFile: string[] = [];
+  for (const { file, spec, init, containers } of sidecars) {
+    assert.equal(spec.shareProcessNamespace, true, file);
+    const adapter = init.find(isAdapter)!;
+    const service = containers[0];
+    const pidFile = env(adapter, "ADAPTER_UNIT_PID_FILE");
+    if (pidFile === undefined) continue;
+    withPidFile.push(file);
+    const directory = pidFile.slice(0, pidFile.lastIndexOf("/"));
+    const volume = (container: Container) =>
+      container.volumeMounts?.find((mount) => mount.mountPath === directory)?.name;
+    assert.ok(volume(adapter) !== undefined, `${file}: ${directory} not mounted in the adapter`);
+    assert.equal(volume(service), volume(adapter), `${file}: ${directory} not shared`);
+    const words = [...(service.command ?? []), ...(service.args ?? [])];
+    assert.ok(
+      words.some((word) => word === pidFile || word.endsWith(`=${pidFile}`)),
+      `${file}: the service is not told to write ${pidFile}`,
+    );
+  }
+  assert.deepEqual(withPidFile, [
+    "services/postgresql/postgresql-sidecar.yaml",
+    "services/redis/redis-sidecar.yaml",
+  ]);
 });
 
 // The comment "Worst case: W s (watchdog) + P s x F (liveness) = T s" on each service's liveness

@@ -5,13 +5,26 @@
  * @module
  */
 
+import { parsePid } from "../core/assignments.ts";
 import { isProbeName, PROBE_NAMES, type ProbeName } from "../core/probes.ts";
+
+/**
+ * What `notify --pid[=PID]` names as the service's main process, as systemd-notify reads it:
+ * a PID; `self`, the notify process; `parent`, the process that ran it; `auto` (or nothing),
+ * the parent unless that is PID 1, which is no service's main process (then `self`).
+ */
+export type MainPidChoice = number | "auto" | "self" | "parent";
 
 /** What the command line asks for. */
 export type Command =
   | { readonly kind: "sidecar" }
   | { readonly kind: "run"; readonly command: readonly string[] }
-  | { readonly kind: "notify"; readonly lines: readonly string[] }
+  | {
+    readonly kind: "notify";
+    readonly lines: readonly string[];
+    /** `--pid`: a `MAINPID=` line to send first; `null` without the option. */
+    readonly mainPid: MainPidChoice | null;
+  }
   | { readonly kind: "probe"; readonly endpoint: ProbeName }
   | { readonly kind: "help" }
   | { readonly kind: "version" }
@@ -24,7 +37,8 @@ export const USAGE = `Usage:
                                     wrapper mode: run as a sidecar, then start COMMAND with
                                     NOTIFY_SOCKET (and WATCHDOG_USEC) set, forward signals to
                                     it and exit with its status
-  sd-notify-adapter notify [--ready] [--reloading] [--stopping] [--status=TEXT] [KEY=VALUE...]
+  sd-notify-adapter notify [--ready] [--reloading] [--stopping] [--status=TEXT]
+                           [--pid[=PID|auto|self|parent]] [KEY=VALUE...]
                                     send one notification to $NOTIFY_SOCKET, as systemd-notify
   sd-notify-adapter probe [healthz|livez|readyz]
                                     GET the endpoint on this host's ADAPTER_PORT (default
@@ -55,17 +69,37 @@ const NOTIFY_FLAGS: Readonly<Record<string, string>> = {
   "--stopping": "STOPPING=1",
 };
 
+const PID_WORDS: readonly MainPidChoice[] = ["auto", "self", "parent"];
+
+// systemd-notify's --pid takes its value after "=" only; an empty one is "auto".
+function parsePidOption(arg: string): MainPidChoice | undefined {
+  const value = arg === "--pid" ? "auto" : arg.slice("--pid=".length) || "auto";
+  return PID_WORDS.find((word) => word === value) ?? parsePid(value);
+}
+
 function parseNotify(args: readonly string[]): Command {
   const lines: string[] = [];
+  let mainPid: MainPidChoice | null = null;
   for (const arg of args) {
     if (Object.hasOwn(NOTIFY_FLAGS, arg)) lines.push(NOTIFY_FLAGS[arg]);
     else if (arg.startsWith("--status=")) lines.push(`STATUS=${arg.slice("--status=".length)}`);
-    else if (arg.startsWith("-")) return usageError(`Unknown option ${JSON.stringify(arg)}`);
+    else if (arg === "--pid" || arg.startsWith("--pid=")) {
+      const choice = parsePidOption(arg);
+      if (choice === undefined) {
+        return usageError(
+          `Cannot parse ${JSON.stringify(arg)}: expected a PID from 1 to 2147483647, ` +
+            "auto, self or parent",
+        );
+      }
+      mainPid = choice;
+    } else if (arg.startsWith("-")) return usageError(`Unknown option ${JSON.stringify(arg)}`);
     else if (arg.indexOf("=") > 0) lines.push(arg);
     else return usageError(`Expected KEY=VALUE, got ${JSON.stringify(arg)}`);
   }
-  if (lines.length === 0) return usageError('"notify" needs at least one thing to send');
-  return { kind: "notify", lines };
+  if (lines.length === 0 && mainPid === null) {
+    return usageError('"notify" needs at least one thing to send');
+  }
+  return { kind: "notify", lines, mainPid };
 }
 
 function parseProbe(args: readonly string[]): Command {

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { MainPidChoice } from "./cli.ts";
 import { errorText } from "../core/error_text.ts";
 import { SETTINGS, type SocketAddress } from "../core/config.ts";
 import { NOTIFY_BUFFER_MAX } from "../core/notify_message.ts";
@@ -27,6 +28,40 @@ export function notifyTarget(notifySocket: string | undefined): SocketAddress {
     );
   }
   return parsed.value;
+}
+
+/**
+ * The lines to send: `MAINPID=` first for `--pid` (behaviour §8.1), then `lines` in the order
+ * given. `ids` are the notify process's own PID and its parent's.
+ *
+ * @example `--pid` from a shell script names the shell
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { notificationLines } from "./notify.ts";
+ *
+ * const ids = { pid: 120, ppid: 100 };
+ * assert.deepEqual(notificationLines(["READY=1"], "auto", ids), ["MAINPID=100", "READY=1"]);
+ * assert.deepEqual(notificationLines([], "self", ids), ["MAINPID=120"]);
+ * assert.deepEqual(notificationLines(["READY=1"], null, ids), ["READY=1"]);
+ * ```
+ */
+export function notificationLines(
+  lines: readonly string[],
+  mainPid: MainPidChoice | null,
+  ids: { readonly pid: number; readonly ppid: number },
+): readonly string[] {
+  if (mainPid === null) return lines;
+  let pid: number;
+  if (mainPid === "self") pid = ids.pid;
+  // PID 1 runs no service's main process (it is the manager, or the Pod's pause process).
+  else if (mainPid === "auto") pid = ids.ppid > 1 ? ids.ppid : ids.pid;
+  else if (mainPid === "parent") {
+    if (ids.ppid < 1) {
+      throw new Error("Cannot notify: --pid=parent: no parent in this PID namespace");
+    }
+    pid = ids.ppid;
+  } else pid = mainPid;
+  return [`MAINPID=${pid}`, ...lines];
 }
 
 /** The datagram for `lines`: joined by newlines, as `systemd-notify` joins its arguments. */

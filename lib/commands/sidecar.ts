@@ -1,6 +1,7 @@
 /**
- * The sidecar (behaviour §1–§7): the adapter on its own, beside a service in another
- * container of the Pod. It starts no process and loads no library.
+ * The sidecar (behaviour §1–§7, §11): the adapter on its own, beside a service in another
+ * container of the Pod. It starts no process; it loads libc, to follow the service's main
+ * process where it can see it (§11).
  *
  * @module
  */

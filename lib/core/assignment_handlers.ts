@@ -11,6 +11,7 @@
 import type { AssignmentValues, WellKnownKey, WellKnownLine } from "./assignments.ts";
 import type { Draft } from "./draft.ts";
 import { extendTimeout } from "./extend_timeout.ts";
+import { learnMainProcess, requestPidFile } from "./followed_main.ts";
 import { completeStartup } from "./start_timer.ts";
 import { disarmWatchdog, watchdogOnReady, watchdogPing, watchdogUsec } from "./watchdog.ts";
 
@@ -21,12 +22,14 @@ export type Handler<K extends WellKnownKey> = (draft: Draft, value: AssignmentVa
 export const HANDLERS: { readonly [K in WellKnownKey]?: Handler<K> } = Object.freeze({
   MAINPID: (draft, pid) => {
     draft.mainPid = pid;
+    learnMainProcess(draft, pid, "MAINPID");
   },
   READY: (draft) => {
     draft.events.push("ready");
     const completesStartup = !draft.readySeen;
     completeStartup(draft);
     watchdogOnReady(draft, completesStartup);
+    requestPidFile(draft);
   },
   RELOADING: (draft) => {
     draft.events.push("reloading");

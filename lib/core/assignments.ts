@@ -56,10 +56,26 @@ const errno: ValueParser<number> = (value) => {
 // systemd's string_is_safe_ascii(): printable ASCII only; empty clears the recorded error.
 const safeAscii: ValueParser<string> = (value) => /^[\x20-\x7e]*$/.test(value) ? value : undefined;
 
-const pid: ValueParser<number> = (value) =>
-  /^\d{1,10}$/.test(value) && Number(value) >= 1 && Number(value) <= 0x7fffffff
+/**
+ * A process ID as `MAINPID=` and the PID file give it: decimal, from 1 to 2147483647.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parsePid } from "./assignments.ts";
+ *
+ * assert.equal(parsePid("4242"), 4242);
+ * assert.equal(parsePid("0"), undefined);
+ * assert.equal(parsePid("-1"), undefined);
+ * ```
+ */
+export function parsePid(value: string): number | undefined {
+  return /^\d{1,10}$/.test(value) && Number(value) >= 1 && Number(value) <= 0x7fffffff
     ? Number(value)
     : undefined;
+}
+
+const pid: ValueParser<number> = parsePid;
 
 const exitStatus: ValueParser<number> = (value) =>
   /^\d{1,3}$/.test(value) && Number(value) <= 255 ? Number(value) : undefined;

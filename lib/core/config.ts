@@ -50,6 +50,8 @@ export interface Config extends Reactions {
   readonly timeoutStartMs: number;
   /** `ADAPTER_UNIT_WATCHDOG_SEC`: systemd's `WatchdogSec=`; 0 turns it off. */
   readonly watchdogMs: number;
+  /** `ADAPTER_UNIT_PID_FILE`: systemd's `PIDFile=`, naming the main process; `null`: none. */
+  readonly pidFile: string | null;
   /** `ADAPTER_HOST`: the IP literal HTTP listens on. */
   readonly host: string;
   /** `ADAPTER_SOCKET_MODE`: the file mode of a path socket. */
@@ -141,7 +143,7 @@ export const SETTINGS: Settings = Object.freeze({
   },
   livezFalse: {
     variable: "ADAPTER_STATUS_LIVEZ_FALSE",
-    default: "errno,buserror,watchdog_trigger,watchdog_timeout,start_timeout",
+    default: "errno,buserror,watchdog_trigger,watchdog_timeout,start_timeout,main_exited",
     meaning: "events that clear live",
     parse: eventList,
   },
@@ -153,7 +155,8 @@ export const SETTINGS: Settings = Object.freeze({
   },
   readyzFalse: {
     variable: "ADAPTER_STATUS_READYZ_FALSE",
-    default: "reloading,stopping,errno,buserror,watchdog_trigger,watchdog_timeout,start_timeout",
+    default:
+      "reloading,stopping,errno,buserror,watchdog_trigger,watchdog_timeout,start_timeout,main_exited",
     meaning: "events that clear ready",
     parse: eventList,
   },
@@ -174,6 +177,13 @@ export const SETTINGS: Settings = Object.freeze({
     default: "0",
     meaning: "like `WatchdogSec=`; `0` or `infinity` = off",
     parse: duration,
+  },
+  pidFile: {
+    variable: "ADAPTER_UNIT_PID_FILE",
+    default: "",
+    meaning: "like `PIDFile=`: the service's PID file, under `/run`, `/var/run` or `/tmp`, " +
+      "whose process is followed as its main process; empty = none",
+    parse: pathOrOff,
   },
   host: {
     variable: "ADAPTER_HOST",
@@ -300,6 +310,7 @@ export function parseConfig(
     shutdown: read("shutdown"),
     timeoutStartMs: read("timeoutStartMs"),
     watchdogMs: read("watchdogMs"),
+    pidFile: read("pidFile"),
     host: read("host"),
     socketMode: read("socketMode"),
     watchdogSignal: read("watchdogSignal"),

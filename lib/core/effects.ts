@@ -30,6 +30,15 @@ export type Effect =
   | { readonly kind: "spawn"; readonly command: readonly string[] }
   /** Wrapper mode: send the main process this signal (behaviour §9.2–§9.4). */
   | { readonly kind: "signalChild"; readonly signal: SignalName; readonly reason: string }
+  /**
+   * Watch the process `pid`, a learned main process (behaviour §11), instead of any watched
+   * before; the shell answers `mainUnseen` when it cannot, `mainExited` once it ends.
+   */
+  | { readonly kind: "watchMain"; readonly pid: number }
+  /** Stop watching the learned main process: the child is the main process again. */
+  | { readonly kind: "unwatchMain" }
+  /** Read `ADAPTER_UNIT_PID_FILE` now; the shell answers `pidFile`. */
+  | { readonly kind: "readPidFile" }
   /** Shutdown began: close the socket and stop the HTTP server (behaviour §7.2). */
   | { readonly kind: "shutdown" }
   /** Wrapper mode: write the termination message over the file at `path` (behaviour §9.5). */

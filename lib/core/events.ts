@@ -14,7 +14,8 @@ export type EventName =
   | "watchdog"
   | "watchdog_trigger"
   | "watchdog_timeout"
-  | "start_timeout";
+  | "start_timeout"
+  | "main_exited";
 
 /**
  * Every event, with the exit status the adapter uses when the event is in
@@ -31,6 +32,7 @@ export const EVENT_EXIT_STATUS: Readonly<Record<EventName, 0 | 1>> = Object.free
   watchdog_trigger: 1,
   watchdog_timeout: 1,
   start_timeout: 1,
+  main_exited: 1,
 });
 
 /** All event names, in the order behaviour §3 lists them. */

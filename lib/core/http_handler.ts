@@ -7,6 +7,7 @@
 
 import type { Clock } from "./clock.ts";
 import { total } from "./counters.ts";
+import { followedMainProcess } from "./main_process.ts";
 import {
   type DroppedLines,
   METRICS_CONTENT_TYPE,
@@ -71,6 +72,10 @@ function statusBody(state: AdapterState, clock: Clock, dropped: DroppedLines) {
       : roundedSeconds(clock.monotonic - state.startedAtMs),
     statusText: state.statusText,
     mainPid: state.mainPid,
+    mainProcess: {
+      ...(followedMainProcess(state) ?? { pid: null, origin: null }),
+      exits: state.counters.events.main_exited,
+    },
     errno: state.errno,
     busError: state.busError,
     exitStatus: state.exitStatus,

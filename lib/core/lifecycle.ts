@@ -25,8 +25,9 @@ import { terminationMessage } from "./termination_message.ts";
 export const REAP_WAIT_MS = 500;
 
 /**
- * The socket is bound and HTTP listens: the adapter is healthy, arms the start timer, and in
- * wrapper mode asks for `COMMAND` to be started. A stop signal that came earlier is honoured now.
+ * The socket is bound and HTTP listens: the adapter (process `pid`) is healthy, arms the start
+ * timer, and in wrapper mode asks for `COMMAND` to be started. A stop signal that came earlier
+ * is honoured now.
  *
  * @example Usage
  * ```ts
@@ -37,14 +38,15 @@ export const REAP_WAIT_MS = 500;
  * import { initialState } from "./state.ts";
  *
  * const draft = draftOf(initialState(parseConfig({}).config), 1_000);
- * start(draft, "@svc", "[::]:8089");
+ * start(draft, "@svc", "[::]:8089", 7);
  * assert.equal(draft.phase, "running");
  * assert.equal(draft.healthz, true);
  * assert.equal(draft.startDeadlineMs, 91_000);
  * ```
  */
-export function start(draft: Draft, socket: string, address: string): void {
+export function start(draft: Draft, socket: string, address: string, pid: number): void {
   draft.phase = "running";
+  draft.adapterPid = pid;
   draft.healthz = true;
   draft.startedAtMs = draft.now;
   log(draft, "info", "Adapter ready", { socket, address });

@@ -1,9 +1,14 @@
 /**
- * The service's main process (behaviour §9): in wrapper mode, the child the adapter starts, as
- * systemd starts a `Type=notify` service. Its whole life is state here: waiting for the adapter
- * to be healthy, spawn requested, running, ended (exit code or signal) or never started; the
- * signals forwarded to it, and the SIGKILL that follows a stop or an abort. The shell only
+ * The service's main process (behaviour §9, §11): in wrapper mode, the child the adapter starts,
+ * as systemd starts a `Type=notify` service. Its whole life is state here: waiting for the
+ * adapter to be healthy, spawn requested, running, ended (exit code or signal) or never started;
+ * the signals forwarded to it, and the SIGKILL that follows a stop or an abort. The shell only
  * starts it, signals it and reports what became of it.
+ *
+ * A main process can also be learned, as systemd learns it: from `MAINPID=` or from the PID file
+ * (`ADAPTER_UNIT_PID_FILE`, systemd's `PIDFile=`), in the sidecar, or in wrapper mode for a
+ * service that forks. The same concept with another origin: `followedMainProcess` says which
+ * process is the main one now, and `followed_main.ts` holds the rules of a learned one.
  *
  * @module
  */
@@ -11,6 +16,17 @@
 import { type Draft, log } from "./draft.ts";
 import { exitStatusOf, type ProcessEnd } from "./process_end.ts";
 import { type SignalName, signalName } from "./signals.ts";
+
+/** Who named the main process: the adapter started it, `MAINPID=` named it, or the PID file. */
+export type MainOrigin = "child" | "MAINPID" | "PID file";
+
+/** A main process the adapter did not start: learned, and watched until it ends (behaviour §11). */
+export interface LearnedMainProcess {
+  /** Its process ID, in the adapter's PID namespace. */
+  readonly pid: number;
+  /** Where the adapter learned it. */
+  readonly origin: Exclude<MainOrigin, "child">;
+}
 
 /** SIGTERM, then this long before SIGKILL, when the adapter stops a main process that runs. */
 export const STOP_GRACE_MS = 1_000;
@@ -75,6 +91,35 @@ export function sigkillAtMs(main: MainProcess): number | null {
  */
 export function mayRun(main: MainProcess | null): boolean {
   return main !== null && (main.phase === "spawning" || main.phase === "running");
+}
+
+/**
+ * The main process as systemd would name it now: a learned one, else wrapper mode's running
+ * child; `null` when the adapter knows none (the sidecar before `MAINPID=` or the PID file).
+ *
+ * @example A service that forked: MAINPID= moved the main process away from the child
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { followedMainProcess } from "./main_process.ts";
+ *
+ * const child = { phase: "running" as const, pid: 42, sigkillAtMs: null };
+ * assert.deepEqual(followedMainProcess({ mainProcess: child, learnedMain: null }), {
+ *   pid: 42,
+ *   origin: "child",
+ * });
+ * const learnedMain = { pid: 43, origin: "MAINPID" as const };
+ * assert.deepEqual(followedMainProcess({ mainProcess: child, learnedMain }), learnedMain);
+ * ```
+ */
+export function followedMainProcess(
+  state: {
+    readonly mainProcess: MainProcess | null;
+    readonly learnedMain: LearnedMainProcess | null;
+  },
+): { readonly pid: number; readonly origin: MainOrigin } | null {
+  if (state.learnedMain !== null) return state.learnedMain;
+  const main = state.mainProcess;
+  return main?.phase === "running" ? { pid: main.pid, origin: "child" } : null;
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   shutDownOnEvents,
   start,
 } from "./lifecycle.ts";
+import { mainExited, mainUnseen, pidFileRead } from "./followed_main.ts";
 import { exited, expireSigkill, spawned, spawnFailed } from "./main_process.ts";
 import type { NotifyMessage } from "./notify_message.ts";
 import { endReason, exitStatusOf } from "./process_end.ts";
@@ -79,7 +80,7 @@ type Handlers = {
 };
 
 const STARTING: Handlers = {
-  started: (draft, { socket, address }) => start(draft, socket, address),
+  started: (draft, { socket, address, pid }) => start(draft, socket, address, pid),
   signal: (draft, { signal }) => receiveSignal(draft, signal),
   failed: (draft, { error }) => unexpected(draft, error),
 };
@@ -104,6 +105,11 @@ const RUNNING: Handlers = {
   exited: (draft, { pid, end }) => {
     if (exited(draft, pid, end)) serviceEnded(draft, endReason(end), exitStatusOf(end));
   },
+  mainUnseen: (draft, { pid, reason, detail }) => mainUnseen(draft, pid, reason, detail),
+  mainExited: (draft, { pid }) => {
+    if (mainExited(draft, pid)) judge(draft);
+  },
+  pidFile: (draft, { cause, read }) => pidFileRead(draft, cause, read),
   failed: (draft, { error }) => unexpected(draft, error),
 };
 
@@ -141,7 +147,8 @@ function handle<K extends Input["kind"]>(draft: Draft, input: Extract<Input, { k
  * import { initialState, step } from "./reducer.ts";
  *
  * const { config } = parseConfig({ ADAPTER_INITIAL_LIVEZ: "true" });
- * const started = step(initialState(config), { kind: "started", socket: "@s", address: "" }, 0);
+ * const start = { kind: "started", socket: "@s", address: "", pid: 7 } as const;
+ * const started = step(initialState(config), start, 0);
  * assert.deepEqual(started.effects.at(-1), { kind: "armTimer", at: 90_000 });
  * const expired = step(started.state, { kind: "tick" }, 90_000);
  * assert.equal(expired.state.lastFailure?.event, "start_timeout");

@@ -9,7 +9,14 @@
 import type { Config } from "./config.ts";
 import { type Counters, emptyCounters } from "./counters.ts";
 import type { EventName } from "./events.ts";
-import { type MainProcess, sigkillAtMs, waitingMainProcess } from "./main_process.ts";
+import type { UnseenReason } from "./followed_main.ts";
+import type { PidFileRead } from "./pid_file.ts";
+import {
+  type LearnedMainProcess,
+  type MainProcess,
+  sigkillAtMs,
+  waitingMainProcess,
+} from "./main_process.ts";
 import type { NotifyMessage } from "./notify_message.ts";
 import type { ProcessEnd } from "./process_end.ts";
 import type { SignalName } from "./signals.ts";
@@ -116,6 +123,16 @@ export interface AdapterState {
   readonly mainProcess: MainProcess | null;
   /** Wrapper mode: the watchdog signal sent to the main process, if any. */
   readonly abort: Abort | null;
+  /** The adapter's own process ID, from start-up: never taken for the main process. */
+  readonly adapterPid: number | null;
+  /** A main process learned from `MAINPID=` or the PID file, watched until it ends (§11). */
+  readonly learnedMain: LearnedMainProcess | null;
+  /** The last process that could not be watched, and why: its repeats are not logged again. */
+  readonly lastUnseen: { readonly pid: number; readonly reason: UnseenReason } | null;
+  /** The reasons a process could not be watched that were already warned about, once each. */
+  readonly warnedUnseen: readonly UnseenReason[];
+  /** What was last wrong with the PID file, as logged; `null` once it was read well. */
+  readonly pidFileProblem: string | null;
   /** Why the adapter shuts down, once it does. */
   readonly ending: Ending | null;
   /** What the adapter received and did, for `/status` and `/metrics`. */
@@ -127,7 +144,13 @@ export interface AdapterState {
 /** What the shell feeds the reducer. */
 export type Input =
   /** The socket is bound and HTTP listens: the adapter is healthy. */
-  | { readonly kind: "started"; readonly socket: string; readonly address: string }
+  | {
+    readonly kind: "started";
+    readonly socket: string;
+    readonly address: string;
+    /** The adapter's own process ID. */
+    readonly pid: number;
+  }
   /** One datagram from the socket, parsed. */
   | { readonly kind: "datagram"; readonly message: NotifyMessage }
   /** The shell's one timer fired: deadlines at or before `now` expire. */
@@ -140,6 +163,18 @@ export type Input =
   | { readonly kind: "spawnFailed"; readonly exitStatus: 126 | 127; readonly reason: string }
   /** Wrapper mode: the main process ended, after the datagrams it sent before it were judged. */
   | { readonly kind: "exited"; readonly pid: number; readonly end: ProcessEnd }
+  /** The learned main process `pid` could not be watched (behaviour §11), and why. */
+  | {
+    readonly kind: "mainUnseen";
+    readonly pid: number;
+    readonly reason: "absent" | "thread" | "ended" | "error";
+    /** For `error`: what failed, such as loading libc. */
+    readonly detail: string;
+  }
+  /** The learned main process `pid` ended, after the datagrams it sent before were judged. */
+  | { readonly kind: "mainExited"; readonly pid: number }
+  /** The PID file, read after `READY=1` or because what it holds changed. */
+  | { readonly kind: "pidFile"; readonly cause: "READY=1" | "change"; readonly read: PidFileRead }
   /** Something in the shell failed that nothing handled (a bug). */
   | { readonly kind: "failed"; readonly error: string };
 
@@ -186,6 +221,11 @@ export function initialState(
     lastFailure: null,
     mainProcess: command === null ? null : waitingMainProcess(),
     abort: null,
+    adapterPid: null,
+    learnedMain: null,
+    lastUnseen: null,
+    warnedUnseen: [],
+    pidFileProblem: null,
     ending: null,
     counters: emptyCounters(),
     watchdogMargin: NO_WATCHDOG_MARGIN,

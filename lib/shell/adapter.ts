@@ -18,6 +18,7 @@ import { DeadlineTimer } from "./deadline_timer.ts";
 import { type HttpListener, listenHttp } from "./http_server.ts";
 import { reportUnexpectedErrors } from "./last_resort.ts";
 import { type Libc, loadLibc } from "./libc.ts";
+import { startMainWatch } from "./main_watch.ts";
 import { errorText } from "./logging.ts";
 import { Mailbox } from "./mailbox.ts";
 import { nextTurn, openSocketPoller, type SocketPoller } from "./next_turn.ts";
@@ -78,7 +79,7 @@ interface Started {
   readonly mailbox: Mailbox<Input>;
   readonly store: Store;
   readonly outputs: Outputs;
-  readonly libc: Libc | null;
+  readonly libc: Libc | Error;
   readonly bound: BoundSocket;
   readonly listener: HttpListener;
 }
@@ -116,7 +117,7 @@ async function startUp(
   for (const warning of loaded.warnings) logger.log("warning", warning, {});
   // Listeners first: a signal that comes while binding waits in the mailbox.
   catchSignals((signal) => mailbox.post({ kind: "signal", signal }));
-  const libc = launcher === null ? null : loadWrapperLibc(outputs);
+  const libc = loadAdapterLibc(outputs, launcher !== null);
   // What the process can no longer load, an attacker in it cannot either.
   dropPermissions("ffi");
   const { bound, listener } = await openEndpoints(
@@ -134,14 +135,18 @@ async function startUp(
   return { loaded, launcher, now, mailbox, store, outputs, libc, bound, listener };
 }
 
-// Wrapper mode reaps orphans as PID 1 and writes the termination message through libc.
-function loadWrapperLibc({ logger }: Outputs): Libc | null {
+// Wrapper mode reaps orphans as PID 1 and writes the termination message through libc; every
+// mode follows a main process it did not start through it (the core warns when one is named).
+function loadAdapterLibc({ logger }: Outputs, wrapper: boolean): Libc | Error {
   const opened = loadLibc();
-  if (!(opened instanceof Error)) return opened;
-  logger.log("warning", "libc not loaded: no reaping as PID 1, termination message through Deno", {
-    error: opened.message,
-  });
-  return null;
+  if (opened instanceof Error && wrapper) {
+    logger.log(
+      "warning",
+      "libc not loaded: no reaping as PID 1, termination message through Deno",
+      { error: opened.message },
+    );
+  }
+  return opened;
 }
 
 /**
@@ -197,7 +202,8 @@ async function openEndpoints(
 
 /** Reads the socket and feeds the reducer until the core's `exit`; resolves with the status. */
 function run(started: Started): Promise<number> {
-  const { loaded: { config }, launcher, now, mailbox, store, outputs, libc, bound } = started;
+  const { loaded: { config }, launcher, now, mailbox, store, outputs, bound } = started;
+  const libc = started.libc instanceof Error ? null : started.libc;
   const { logger } = outputs;
   const parse = memoizedParser();
   // Opened at the first flood that needs it, closed with the socket.
@@ -213,9 +219,17 @@ function run(started: Started): Promise<number> {
     error: (error) => logger.log("error", "Socket receive failed", { error: errorText(error) }),
   });
   const timer = new DeadlineTimer(now, schedule, () => reader.requestTick());
-  const reaper = libc !== null && Deno.pid === 1
+  const reaper = launcher !== null && libc !== null && Deno.pid === 1
     ? startReaper(libc, () => mainPids(store), schedule)
     : undefined;
+  const mainWatch = startMainWatch({
+    libc: started.libc,
+    pidFile: config.pidFile,
+    schedule,
+    report: (input) => mailbox.post(input),
+    // What it sent before it ended counts, as for the child.
+    reportAfterQueued: (input) => reader.afterQueued(() => mailbox.post(input)),
+  });
   // Wrapper mode: the process started, once it has been.
   let child: LaunchedProcess | undefined;
   const { promise: exited, resolve: exitWith, reject: failWith } = Promise.withResolvers<number>();
@@ -223,6 +237,7 @@ function run(started: Started): Promise<number> {
     reader.close();
     socketClosed = true;
     poller?.close();
+    mainWatch.stop();
   });
 
   const dispatch = createRuntime(store, {
@@ -252,6 +267,9 @@ function run(started: Started): Promise<number> {
       mailbox.post({ kind: "spawned", pid: launched.pid });
     },
     signalChild: (signal) => child?.kill(signal),
+    watchMain: (pid) => mainWatch.watch(pid),
+    unwatchMain: () => mainWatch.unwatch(),
+    readPidFile: () => mainWatch.readPidFile(),
     closeEndpoints: closing.closeEndpoints,
     writeTerminationMessage: (path, text) => closing.writeTerminationMessage(path, text, libc),
     exit: (exitStatus, startupFailure) => {
@@ -269,6 +287,7 @@ function run(started: Started): Promise<number> {
     kind: "started",
     socket: config.notifySocket.text,
     address: started.listener.address,
+    pid: Deno.pid,
   });
   void reader.run();
   return exited;

@@ -1,10 +1,11 @@
 /**
- * The few calls of the C library that wrapper mode needs and Deno does not offer (behaviour §9.5,
- * §9.6, §10.2): looking at and reaping orphaned children as PID 1, and writing the termination
- * message to `/dev/termination-log`, a path under `/dev` that Deno 2.9.6 opens only with
- * `--allow-all`, one directory at a time without following links. libc is loaded once, at
- * start, and the right to load libraries is given up at once: what the process can no longer
- * load, an attacker in it cannot either.
+ * The few calls of the C library that the adapter needs and Deno does not offer (behaviour §9.5,
+ * §9.6, §10.2, §11): looking at and reaping orphaned children as PID 1, and writing the
+ * termination message to `/dev/termination-log`, a path under `/dev` that Deno 2.9.6 opens only
+ * with `--allow-all`, one directory at a time without following links; watching a main process
+ * the adapter did not start (a pidfd), and reading its PID file the same careful way. libc is
+ * loaded once, at start, and the right to load libraries is given up at once: what the process
+ * can no longer load, an attacker in it cannot either. Calls to it keep working after that.
  *
  * @module
  */
@@ -12,7 +13,7 @@
 import { ERRNO_NAMES } from "../core/errno_names.ts";
 import { LIBC_PATHS } from "./permissions.ts";
 
-/** The libc functions wrapper mode calls, with their C signatures as Deno's FFI spells them. */
+/** The libc functions the adapter calls, with their C signatures as Deno's FFI spells them. */
 export const LIBC_SYMBOLS = {
   waitid: { parameters: ["i32", "u32", "buffer", "i32"], result: "i32" },
   waitpid: { parameters: ["i32", "buffer", "i32"], result: "i32" },
@@ -24,9 +25,14 @@ export const LIBC_SYMBOLS = {
   close: { parameters: ["i32"], result: "i32" },
   __errno_location: { parameters: [], result: "pointer" },
   memcpy: { parameters: ["buffer", "pointer", "usize"], result: "pointer" },
+  // Following a main process the adapter did not start (behaviour §11): a pidfd, polled.
+  // glibc exports pidfd_open from 2.36 on; where it does not, the symbol is null.
+  pidfd_open: { parameters: ["i32", "u32"], result: "i32", optional: true },
+  poll: { parameters: ["buffer", "usize", "i32"], result: "i32" },
+  read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
 } as const;
 
-/** libc, as wrapper mode uses it. */
+/** libc, as the adapter uses it. */
 export type Libc = Deno.DynamicLibrary<typeof LIBC_SYMBOLS>["symbols"];
 
 /** Loads libc from the first of LIBC_PATHS that works; an Error says why none did. */

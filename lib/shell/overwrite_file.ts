@@ -68,14 +68,17 @@ function writeAll(libc: Libc, fd: number, bytes: Uint8Array) {
   }
 }
 
-const sameFile = (a: FileStatus, b: FileStatus) => a.device === b.device && a.inode === b.inode;
+/** Whether two looks at a file saw the same file: the same device and inode. */
+export const sameFile = (a: FileStatus, b: FileStatus): boolean =>
+  a.device === b.device && a.inode === b.inode;
 
 /**
- * Writes `bytes` over the existing regular file at `path` (absolute, without empty, `.` or
- * `..` components) through libc: never creates it, never follows a link on the path, never
- * opens anything but a regular file with one name, never waits. Throws an Error saying why not.
+ * Opens the directory of `path` (absolute, without empty, `.` or `..` components) through libc,
+ * one directory at a time from `/`, each relative to the one before and never through a link;
+ * returns its descriptor, which the caller closes, and the file's name in it. Throws an Error
+ * saying why not.
  */
-export function overwriteFile(libc: Libc, path: string, bytes: Uint8Array): void {
+export function openDirectoryOf(libc: Libc, path: string): { dirfd: number; name: string } {
   const { directories, name } = split(path);
   let dirfd = libc.openat(AT_FDCWD, cString("/"), DIRECTORY_FLAGS);
   if (dirfd < 0) throw new Error(`cannot open the directory /: ${errnoName(libc)}`);
@@ -87,6 +90,21 @@ export function overwriteFile(libc: Libc, path: string, bytes: Uint8Array): void
       libc.close(dirfd);
       dirfd = next;
     }
+  } catch (error) {
+    libc.close(dirfd);
+    throw error;
+  }
+  return { dirfd, name };
+}
+
+/**
+ * Writes `bytes` over the existing regular file at `path` (absolute, without empty, `.` or
+ * `..` components) through libc: never creates it, never follows a link on the path, never
+ * opens anything but a regular file with one name, never waits. Throws an Error saying why not.
+ */
+export function overwriteFile(libc: Libc, path: string, bytes: Uint8Array): void {
+  const { dirfd, name } = openDirectoryOf(libc, path);
+  try {
     const before = statusAt(libc, dirfd, name, AT_SYMLINK_NOFOLLOW);
     if (typeof before === "string") throw new Error(`cannot open: ${before}`);
     const problem = messageFileProblem(before.mode, before.links);

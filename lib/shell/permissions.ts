@@ -5,7 +5,8 @@
  * soon as they are used: the environment once the configuration is read (behaviour §1 must
  * see every `ADAPTER_*` name to warn about unknown ones, which a list of allowed names cannot
  * give), `sys` once the socket is bound (the file mode is set through the umask), starting
- * processes and loading libc everywhere but in wrapper mode, and there once they have served.
+ * processes everywhere but in wrapper mode, and there once the child has started, and loading
+ * libraries once libc is loaded, at start (the sidecar and wrapper mode call it, §11).
  *
  * @module
  */
@@ -63,6 +64,34 @@ export function terminationPathProblem(
   }`;
   return `Cannot use ADAPTER_TERMINATION_MESSAGE_PATH ${JSON.stringify(path)}: the adapter may ` +
     `write only ${TERMINATION_LOG_PATH} or a file under ${directories}`;
+}
+
+/**
+ * Why the adapter may not read the PID file at `path`, naming the places it may, or undefined
+ * when it may (or `path` is null: no PID file). The file is read through libc, whose calls Deno
+ * does not check, so this is what holds them to the set (behaviour §1.5, §10.2).
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pidFilePathProblem } from "./permissions.ts";
+ *
+ * const granted = () => "granted" as const;
+ * assert.equal(pidFilePathProblem("/run/redis/redis.pid", granted), undefined);
+ * assert.equal(
+ *   pidFilePathProblem("/var/lib/redis/redis.pid", () => "denied"),
+ *   'Cannot use ADAPTER_UNIT_PID_FILE "/var/lib/redis/redis.pid": the adapter may read ' +
+ *     "only files under /run, /var/run or /tmp",
+ * );
+ * ```
+ */
+export function pidFilePathProblem(
+  path: string | null,
+  state: PermissionQuery = query,
+): string | undefined {
+  if (path === null || state({ name: "read", path }) === "granted") return undefined;
+  return `Cannot use ADAPTER_UNIT_PID_FILE ${JSON.stringify(path)}: the adapter may read only ` +
+    `files under ${SOCKET_DIRECTORIES.slice(0, -1).join(", ")} or ${SOCKET_DIRECTORIES.at(-1)}`;
 }
 
 /** The rights a job may give up once it no longer needs them. */

@@ -27,6 +27,12 @@ export interface RuntimePorts {
   readonly spawn: (command: readonly string[]) => void;
   /** Wrapper mode: sends the main process a signal. */
   readonly signalChild: (signal: SignalName) => void;
+  /** Watches a learned main process instead of any before; reports its end (behaviour §11). */
+  readonly watchMain: (pid: number) => void;
+  /** Stops watching the learned main process. */
+  readonly unwatchMain: () => void;
+  /** Reads `ADAPTER_UNIT_PID_FILE` and reports what it holds. */
+  readonly readPidFile: () => void;
   /** Closes the socket and stops the HTTP server: shutdown began. */
   readonly closeEndpoints: () => void;
   /** Wrapper mode: writes the termination message over the file at `path`. */
@@ -86,6 +92,12 @@ export function createRuntime(store: Store, ports: RuntimePorts): (input: Input)
         return ports.spawn(effect.command);
       case "signalChild":
         return ports.signalChild(effect.signal);
+      case "watchMain":
+        return ports.watchMain(effect.pid);
+      case "unwatchMain":
+        return ports.unwatchMain();
+      case "readPidFile":
+        return ports.readPidFile();
       case "shutdown":
         return ports.closeEndpoints();
       case "writeTerminationMessage":

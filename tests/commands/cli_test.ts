@@ -41,17 +41,49 @@ Deno.test("parseCommandLine() turns notify flags into lines in the order given",
     {
       kind: "notify",
       lines: ["STATUS=a b", "READY=1", "X_A=1", "RELOADING=1", "STOPPING=1"],
+      mainPid: null,
     },
   );
-  assert.deepEqual(parseCommandLine(["notify", "--pid"]), {
+  assert.deepEqual(parseCommandLine(["notify", "--pids"]), {
     kind: "usage-error",
-    message: 'Unknown option "--pid"',
+    message: 'Unknown option "--pids"',
   });
   assert.deepEqual(parseCommandLine(["notify", "READY"]), {
     kind: "usage-error",
     message: 'Expected KEY=VALUE, got "READY"',
   });
   assert.equal(parseCommandLine(["notify"]).kind, "usage-error");
+});
+
+Deno.test("parseCommandLine() reads notify --pid[=PID] as systemd-notify does (behaviour §8.1)", () => {
+  const mainPid = (...args: string[]) => {
+    const command = parseCommandLine(["notify", ...args]);
+    return command.kind === "notify" ? command.mainPid : command;
+  };
+  assert.equal(mainPid("--pid"), "auto");
+  assert.equal(mainPid("--pid="), "auto");
+  assert.equal(mainPid("--pid=auto"), "auto");
+  assert.equal(mainPid("--pid=self"), "self");
+  assert.equal(mainPid("--pid=parent"), "parent");
+  assert.equal(mainPid("--pid=4242", "--ready"), 4242);
+  assert.equal(mainPid("--pid=1", "--pid=2"), 2);
+  for (const value of ["0", "-1", "abc", "2147483648", " 42"]) {
+    assert.deepEqual(mainPid(`--pid=${value}`), {
+      kind: "usage-error",
+      message: `Cannot parse "--pid=${value}": expected a PID from 1 to 2147483647, ` +
+        "auto, self or parent",
+    });
+  }
+  // "--pid 42": the value goes after "=", so 42 is a line to send, and not KEY=VALUE.
+  assert.deepEqual(mainPid("--pid", "42"), {
+    kind: "usage-error",
+    message: 'Expected KEY=VALUE, got "42"',
+  });
+  assert.deepEqual(parseCommandLine(["notify", "--pid=7"]), {
+    kind: "notify",
+    lines: [],
+    mainPid: 7,
+  });
 });
 
 Deno.test("parseCommandLine() probes healthz by default and only the three endpoints", () => {

@@ -33,6 +33,7 @@ Deno.test("parseConfig() gives every behaviour §1 default on an empty environme
     "watchdog_trigger",
     "watchdog_timeout",
     "start_timeout",
+    "main_exited",
   ]);
   assert.deepEqual([...config.readyzTrue], ["ready", "watchdog"]);
   assert.deepEqual([...config.readyzFalse], [
@@ -43,10 +44,12 @@ Deno.test("parseConfig() gives every behaviour §1 default on an empty environme
     "watchdog_trigger",
     "watchdog_timeout",
     "start_timeout",
+    "main_exited",
   ]);
   assert.deepEqual([...config.shutdown], []);
   assert.equal(config.timeoutStartMs, 90_000);
   assert.equal(config.watchdogMs, 0);
+  assert.equal(config.pidFile, null);
   assert.equal(config.host, "::");
   assert.equal(config.socketMode, 0o666);
   assert.equal(effective.ADAPTER_PORT, "8089");
@@ -73,6 +76,7 @@ Deno.test("parseConfig() reads every variable of behaviour §1", () => {
     ADAPTER_STATUS_SHUTDOWN: "stopping,start_timeout",
     ADAPTER_UNIT_TIMEOUT_START_SEC: "1min 30s",
     ADAPTER_UNIT_WATCHDOG_SEC: "500ms",
+    ADAPTER_UNIT_PID_FILE: "/run/redis/redis-server.pid",
     ADAPTER_HOST: "127.0.0.1",
     ADAPTER_SOCKET_MODE: "660",
   });
@@ -96,6 +100,7 @@ Deno.test("parseConfig() reads every variable of behaviour §1", () => {
   assert.deepEqual([...config.shutdown], ["stopping", "start_timeout"]);
   assert.equal(config.timeoutStartMs, 90_000);
   assert.equal(config.watchdogMs, 500);
+  assert.equal(config.pidFile, "/run/redis/redis-server.pid");
   assert.equal(config.host, "127.0.0.1");
   assert.equal(config.socketMode, 0o660);
 });
@@ -115,6 +120,18 @@ Deno.test("parseConfig() reads booleans in mixed case and leading zeros in integ
   assert.equal(parseConfig({ ADAPTER_PORT: "08089" }).config.port, 8089);
   assert.equal(parseConfig({ ADAPTER_PORT: "65535" }).config.port, 65535);
   assert.equal(parseConfig({ ADAPTER_CHANNEL_SIZE: "1" }).config.channelSize, 1);
+});
+
+Deno.test("parseConfig() reads ADAPTER_UNIT_PID_FILE as a plain absolute path, empty = none", () => {
+  assert.equal(parseConfig({ ADAPTER_UNIT_PID_FILE: "" }).config.pidFile, null);
+  for (const text of ["run/x.pid", "/run/../etc/x.pid", "/run//x.pid", "/run/x/", "/run/\0"]) {
+    assert.throws(() => parseConfig({ ADAPTER_UNIT_PID_FILE: text }), {
+      name: "ConfigError",
+      message: `Cannot parse ADAPTER_UNIT_PID_FILE ${JSON.stringify(text)}: expected an ` +
+        "absolute file path without empty, . or .. components and without NUL, " +
+        "or nothing to turn it off",
+    });
+  }
 });
 
 Deno.test("parseConfig() reads an event list of blanks as the empty list", () => {

@@ -7,7 +7,7 @@ import {
   shutdownExitStatus,
 } from "../../lib/core/events.ts";
 
-Deno.test("EVENT_NAMES lists the nine events of behaviour §3 in order", () => {
+Deno.test("EVENT_NAMES lists the ten events of behaviour §3 in order", () => {
   assert.deepEqual(EVENT_NAMES, [
     "ready",
     "reloading",
@@ -18,6 +18,7 @@ Deno.test("EVENT_NAMES lists the nine events of behaviour §3 in order", () => {
     "watchdog_trigger",
     "watchdog_timeout",
     "start_timeout",
+    "main_exited",
   ]);
   assert.equal(isEventName("ready"), true);
   assert.equal(isEventName("toString"), false);

@@ -11,7 +11,12 @@ import { parseNotifyMessage } from "../../lib/core/notify_message.ts";
 import { type AdapterState, initialState, type Step, step } from "../../lib/core/reducer.ts";
 
 /** The input that makes the adapter healthy. */
-export const START = { kind: "started", socket: "@test", address: "[::]:8089" } as const;
+export const START = {
+  kind: "started",
+  socket: "@test",
+  address: "[::]:8089",
+  pid: 7,
+} as const;
 
 /** A healthy adapter at monotonic time `at`, configured from `env`. */
 export function running(env: Record<string, string> = {}, at = 1_000): AdapterState {

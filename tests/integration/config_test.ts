@@ -14,7 +14,7 @@ const BAD_VALUES: [string, string, string][] = [
     "ADAPTER_STATUS_SHUTDOWN",
     "ready,timeout",
     'a comma-separated list of events, and "timeout" is not one of ready, reloading, stopping, ' +
-    "errno, buserror, watchdog, watchdog_trigger, watchdog_timeout, start_timeout",
+    "errno, buserror, watchdog, watchdog_trigger, watchdog_timeout, start_timeout, main_exited",
   ],
   [
     "ADAPTER_UNIT_WATCHDOG_SEC",
@@ -89,13 +89,15 @@ Deno.test("config: the Configuration record shows every default; unknown ADAPTER
       ADAPTER_ALLOW_MESSAGE_WATCHDOG_USEC: "true",
       ADAPTER_ALLOW_MESSAGE_EXTEND_TIMEOUT_USEC: "true",
       ADAPTER_STATUS_LIVEZ_TRUE: "ready,watchdog",
-      ADAPTER_STATUS_LIVEZ_FALSE: "errno,buserror,watchdog_trigger,watchdog_timeout,start_timeout",
+      ADAPTER_STATUS_LIVEZ_FALSE:
+        "errno,buserror,watchdog_trigger,watchdog_timeout,start_timeout,main_exited",
       ADAPTER_STATUS_READYZ_TRUE: "ready,watchdog",
       ADAPTER_STATUS_READYZ_FALSE:
-        "reloading,stopping,errno,buserror,watchdog_trigger,watchdog_timeout,start_timeout",
+        "reloading,stopping,errno,buserror,watchdog_trigger,watchdog_timeout,start_timeout,main_exited",
       ADAPTER_STATUS_SHUTDOWN: "",
       ADAPTER_UNIT_TIMEOUT_START_SEC: "90",
       ADAPTER_UNIT_WATCHDOG_SEC: "0",
+      ADAPTER_UNIT_PID_FILE: "",
       ADAPTER_HOST: "::",
       ADAPTER_SOCKET_MODE: "0666",
       ADAPTER_WATCHDOG_SIGNAL: "SIGABRT",

@@ -30,7 +30,7 @@ Deno.test("http: probes, /status, HEAD, 404 and 405 over a real port", async (t)
           path,
         );
       }
-      await adapter.send("READY=1\nSTATUS=serving\nMAINPID=321");
+      await adapter.send("READY=1\nSTATUS=serving\nMAINPID=2147483647");
       await adapter.waitFor(async () => (await adapter.request("/readyz")).status === 200, "ready");
       for (const path of ["/healthz", "/livez", "/readyz"]) {
         const response = await adapter.request(path);
@@ -64,6 +64,7 @@ Deno.test("http: probes, /status, HEAD, 404 and 405 over a real port", async (t)
         "uptimeSeconds",
         "statusText",
         "mainPid",
+        "mainProcess",
         "errno",
         "busError",
         "exitStatus",
@@ -100,7 +101,9 @@ Deno.test("http: probes, /status, HEAD, 404 and 405 over a real port", async (t)
           version: denoConfig.version,
           uptimeSeconds: 1,
           statusText: "serving",
-          mainPid: 321,
+          mainPid: 2147483647,
+          // No process has that PID: the adapter follows none (behaviour §11.5).
+          mainProcess: { pid: null, origin: null, exits: 0 },
           errno: 2,
           busError: null,
           exitStatus: null,

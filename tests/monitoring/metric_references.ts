@@ -36,6 +36,7 @@ export function exposedSeries(): Map<string, Map<string, Set<string>>> {
     kind: "started",
     socket: "@metrics",
     address: "[::]:8089",
+    pid: 4242,
   }, 0).state;
   const ping = parseNotifyMessage(new TextEncoder().encode("WATCHDOG=1"));
   const state = step(started, { kind: "datagram", message: ping }, 1).state;

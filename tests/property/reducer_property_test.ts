@@ -37,6 +37,8 @@ const LINE = fc.constantFrom(
   "BUSERROR=org.example.Failed",
   "STATUS=working",
   "MAINPID=42",
+  "MAINPID=43",
+  "MAINPID=1",
   "EXTEND_TIMEOUT_USEC=5000000",
   "WATCHDOG_USEC=2000000",
   "WATCHDOG_USEC=0",
@@ -48,9 +50,27 @@ const LINE = fc.constantFrom(
 const TEXT_DATAGRAM = fc.array(LINE, { minLength: 1, maxLength: 8 })
   .map((lines) => encoder.encode(lines.join("\n")));
 const ANY_DATAGRAM = fc.oneof(fc.uint8Array({ maxLength: 5000 }), TEXT_DATAGRAM);
+// What the shell reports of the main process it watches (behaviour §11).
+const MAIN_PROCESS_REPORT = fc.oneof(
+  fc.constantFrom(42, 43, 1).map((pid): Input => ({ kind: "mainExited", pid })),
+  fc.tuple(fc.constantFrom(42, 43), fc.constantFrom("absent", "thread", "ended", "error"))
+    .map(([pid, reason]): Input => ({
+      kind: "mainUnseen",
+      pid,
+      reason: reason as "absent" | "thread" | "ended" | "error",
+      detail: "",
+    })),
+  fc.tuple(fc.constantFrom("READY=1", "change"), fc.constantFrom("42\n", "1\n", "x", ""))
+    .map(([cause, text]): Input => ({
+      kind: "pidFile",
+      cause: cause as "READY=1" | "change",
+      read: text === "" ? { problem: "does not exist" } : { text },
+    })),
+);
 const INPUT = fc.oneof(
   { weight: 8, arbitrary: ANY_DATAGRAM.map(datagram) },
   { weight: 1, arbitrary: fc.constant<Input>({ kind: "tick" }) },
+  { weight: 1, arbitrary: MAIN_PROCESS_REPORT },
 );
 const TIMED_INPUTS = fc.array(fc.tuple(INPUT, fc.integer({ min: 0, max: 5_000 })), {
   maxLength: 40,
@@ -73,7 +93,11 @@ Deno.test("parseNotifyMessage() never throws and accounts for every datagram", (
 Deno.test("step() never throws on any sequence of datagrams and timer ticks", () => {
   fc.assert(
     fc.property(TIMED_INPUTS, (inputs) => {
-      let state = running({ ADAPTER_UNIT_TIMEOUT_START_SEC: "1", ADAPTER_UNIT_WATCHDOG_SEC: "1" });
+      let state = running({
+        ADAPTER_UNIT_TIMEOUT_START_SEC: "1",
+        ADAPTER_UNIT_WATCHDOG_SEC: "1",
+        ADAPTER_UNIT_PID_FILE: "/run/service.pid",
+      });
       let now = 0;
       for (const [input, delay] of inputs) {
         now += delay;

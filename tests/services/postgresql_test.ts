@@ -329,3 +329,67 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "postgresql: as a sidecar following external_pid_file (ADAPTER_UNIT_PID_FILE): the postmaster SIGKILLed → /readyz 503 within 1 s, 200 again after crash recovery's READY=1",
+  needs("postgresql", "util-linux", "systemd"),
+  async () => {
+    const cluster = await newCluster();
+    // In the cluster's directory, which postgres may write; the adapter (root) reads the 0600 file.
+    const pidFile = `${cluster.dir}/postgres.pid`;
+    const adapter = await spawnAdapter({
+      env: {
+        NOTIFY_SOCKET: `${cluster.dir}/notify/notify.sock`,
+        ADAPTER_UNIT_TIMEOUT_START_SEC: "0",
+        ADAPTER_UNIT_PID_FILE: pidFile,
+      },
+    });
+    const start = () => {
+      const [program, ...args] = [
+        ...postgresCommand(cluster),
+        ...["-c", `external_pid_file=${pidFile}`],
+      ];
+      return new Deno.Command(program, {
+        args,
+        env: { NOTIFY_SOCKET: adapter.notifySocket },
+        stdin: "null",
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+    };
+    const followed = async () => (await adapter.request("/status")).json.mainProcess;
+    // setpriv exec()s postgres: the process started is the postmaster.
+    let postmaster = start();
+    try {
+      await waitForStatus(adapter, "/readyz", 200);
+      await adapter.waitFor(async () => (await followed()).pid === postmaster.pid, "followed");
+      assert.deepEqual(await followed(), { pid: postmaster.pid, origin: "PID file", exits: 0 });
+      assert.equal(Deno.readTextFileSync(pidFile), `${postmaster.pid}\n`);
+      assert.equal((await psql(cluster.port, "select 6 * 7")).stdout, "42\n");
+
+      postmaster.kill("SIGKILL");
+      const killedAt = performance.now();
+      await waitForStatus(adapter, "/readyz", 503);
+      const toNotReady = performance.now() - killedAt;
+      assert.ok(toNotReady < 5_000, `${toNotReady} ms`);
+      console.log(`postmaster SIGKILL → /readyz 503 in ${toNotReady.toFixed(0)} ms`);
+      assert.equal((await adapter.request("/livez")).status, 503);
+      await postmaster.status;
+      // Left behind by the SIGKILL, still naming the dead postmaster.
+      assert.equal(Deno.readTextFileSync(pidFile), `${postmaster.pid}\n`);
+
+      // The container restarts: crash recovery, then READY=1; the file names the new postmaster.
+      postmaster = start();
+      await waitForStatus(adapter, "/readyz", 200);
+      await adapter.waitFor(async () => (await followed()).pid === postmaster.pid, "the new one");
+      assert.deepEqual(await followed(), { pid: postmaster.pid, origin: "PID file", exits: 1 });
+      assert.equal((await psql(cluster.port, "select 6 * 7")).stdout, "42\n");
+      assert.deepEqual(echoed(adapter), ["READY=1", "READY=1"]);
+      assert.equal((await adapter.stop()).code, 0);
+    } finally {
+      await killProcess(postmaster);
+      await adapter.stop("SIGKILL");
+      await cluster.remove();
+    }
+  },
+);

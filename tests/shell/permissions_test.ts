@@ -2,12 +2,13 @@ import assert from "node:assert/strict";
 import denoConfig from "../../deno.json" with { type: "json" };
 import {
   LIBC_PATHS,
+  pidFilePathProblem,
   SOCKET_DIRECTORIES,
   socketPathProblem,
   TERMINATION_LOG_PATH,
   terminationPathProblem,
 } from "../../lib/shell/permissions.ts";
-import { startTaskArgs } from "../helpers/adapter_process.ts";
+import { startTaskArgs, tempDir } from "../helpers/adapter_process.ts";
 
 const outside = (text: string) =>
   `Cannot use NOTIFY_SOCKET ${JSON.stringify(text)}: the adapter's permissions allow sockets ` +
@@ -140,4 +141,39 @@ Deno.test("the adapter's permission set grants what it needs, and the drops revo
     before: { env: "granted", run: "granted", sys: "granted", ffiLibc: "granted", ...fixed },
     after: { env: "prompt", run: "prompt", sys: "prompt", ffiLibc: "prompt", ...fixed },
   });
+});
+
+Deno.test("pidFilePathProblem() lets the PID file be only where the set grants read (behaviour §1.5)", () => {
+  const grantedUnder = (directory: string) => (descriptor: Deno.PermissionDescriptor) =>
+    descriptor.name === "read" && "path" in descriptor &&
+      String(descriptor.path).startsWith(directory)
+      ? "granted"
+      : "prompt";
+  assert.equal(pidFilePathProblem(null, grantedUnder("/run/")), undefined);
+  assert.equal(pidFilePathProblem("/run/redis/redis.pid", grantedUnder("/run/")), undefined);
+  assert.equal(
+    pidFilePathProblem("/var/lib/postgresql/data/postmaster.pid", grantedUnder("/run/")),
+    'Cannot use ADAPTER_UNIT_PID_FILE "/var/lib/postgresql/data/postmaster.pid": the adapter ' +
+      "may read only files under /run, /var/run or /tmp",
+  );
+  // The real permission set, as `deno task start` runs the adapter.
+  assert.equal(denoConfig.permissions.adapter.read.join(","), SOCKET_DIRECTORIES.join(","));
+});
+
+Deno.test("libc's calls keep working once the right to load libraries is given up (behaviour §10.2)", () => {
+  const dir = tempDir();
+  try {
+    Deno.writeTextFileSync(`${dir.path}/service.pid`, "4242\n");
+    const output = withAdapterPermissions("../fixtures/libc_after_revoke.ts", [
+      `${dir.path}/service.pid`,
+    ]);
+    assert.deepEqual(JSON.parse(output), {
+      ffi: "prompt",
+      endedBefore: false,
+      endedAfter: true,
+      pidFile: { text: "4242\n" },
+    });
+  } finally {
+    dir.remove();
+  }
 });
