@@ -188,14 +188,17 @@ export const PANELS: readonly PanelRow[] = [
   },
   { title: "Failures", kind: "row" },
   {
-    title: "Timeouts and triggers",
+    title: "Timeouts, triggers and main process ends",
     kind: "timeseries",
     width: 8,
-    description: "Watchdog timeouts, start timeouts and WATCHDOG=trigger in each interval " +
-      "(alerts SdNotifyWatchdogTimeout, SdNotifyStartTimeout).",
+    description: "Watchdog timeouts, start timeouts, WATCHDOG=trigger and ends of the main " +
+      "process in each interval (alerts SdNotifyWatchdogTimeout, SdNotifyStartTimeout, " +
+      "SdNotifyMainProcessExited).",
     queries: [{
       expr: "sum by (namespace, pod, event) (increase(" +
-        `${m("events_total", 'event=~"watchdog_timeout|start_timeout|watchdog_trigger"')}` +
+        `${
+          m("events_total", 'event=~"watchdog_timeout|start_timeout|watchdog_trigger|main_exited"')
+        }` +
         "[$__rate_interval]))",
       legend: "{{namespace}}/{{pod}} {{event}}",
     }],
