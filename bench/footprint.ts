@@ -1,0 +1,69 @@
+/**
+ * The footprint of a program at rest: start-up (spawn until `/healthz` answers 200, as
+ * kubelet's first probe would see it, warm module cache) and idle RSS (one second after
+ * spawn), one spawn each sample. The adapter and the floor are measured so, the compiled
+ * binary when there is one, and every rung of the start-up ladder (bench/breakdown.ts).
+ *
+ * @module
+ */
+
+import { freePort } from "./process.ts";
+import { interleave, type Program, runEnv, socketName } from "./programs.ts";
+import { median } from "./statistics.ts";
+import type { Tools } from "./tools.ts";
+
+/** When after spawn the idle RSS is read. */
+export const IDLE_MS = 1_000;
+
+/** One spawn of one program. */
+interface FootprintSample {
+  readonly startupMs: number;
+  /** MB of 10^6 bytes. */
+  readonly idleRssMB: number;
+}
+
+/** Medians over a program's samples, and the samples. */
+export interface Footprint extends FootprintSample {
+  readonly samples: readonly FootprintSample[];
+}
+
+/** Spawns `program` once: start-up and idle RSS. */
+async function footprintSample(tools: Tools, program: Program): Promise<FootprintSample> {
+  const port = freePort();
+  const env = runEnv(program, port, socketName());
+  const { startupUs, rssKb } = await tools.startup(port, { idleMs: IDLE_MS }, program.command, env);
+  if (rssKb === null) throw new Error(`${program.name}: no RSS ${IDLE_MS} ms after spawn`);
+  return { startupMs: startupUs / 1000, idleRssMB: rssKb * 1024 / 1e6 };
+}
+
+/**
+ * Every program `spawns` times, interleaved, after one spawn each that warms the module and
+ * code caches; `log` hears each round.
+ */
+export async function measureFootprints(
+  tools: Tools,
+  programs: readonly Program[],
+  spawns: number,
+  log: (line: string) => void,
+): Promise<Map<Program, Footprint>> {
+  for (const program of programs) await footprintSample(tools, program);
+  const samples = await interleave(
+    programs,
+    spawns,
+    (program) => footprintSample(tools, program),
+    (round, done) =>
+      log(
+        `  spawn ${round + 1}/${spawns}: ` +
+          [...done].map(([program, { startupMs, idleRssMB }]) =>
+            `${program.name} ${startupMs.toFixed(1)} ms ${idleRssMB.toFixed(1)} MB`
+          ).join(", "),
+      ),
+  );
+  return new Map(
+    [...samples].map(([program, runs]) => [program, {
+      startupMs: median(runs.map((run) => run.startupMs)),
+      idleRssMB: median(runs.map((run) => run.idleRssMB)),
+      samples: runs,
+    }]),
+  );
+}
