@@ -194,6 +194,8 @@ export function breakdownTable({ footprints, censuses }: Breakdown): string {
       delta(own.startupMs, from?.startupMs),
       own.idleRssMB.toFixed(1),
       delta(own.idleRssMB, from?.idleRssMB),
+      own.idleAnonMB.toFixed(1) +
+      (from === undefined ? "" : ` (${delta(own.idleAnonMB, from.idleAnonMB)})`),
       String(projectModules),
       String(nodeModules.length),
     ];
@@ -207,6 +209,7 @@ export function breakdownTable({ footprints, censuses }: Breakdown): string {
       "Δ ms",
       "idle RSS MB",
       "Δ MB",
+      "of which anonymous MB (Δ)",
       "project modules",
       "Node-compat modules",
     ],

@@ -20,6 +20,8 @@ interface FootprintSample {
   readonly startupMs: number;
   /** MB of 10^6 bytes. */
   readonly idleRssMB: number;
+  /** The anonymous part of it (heaps, stacks); the rest is mostly pages of files (the binary). */
+  readonly idleAnonMB: number;
 }
 
 /** Medians over a program's samples, and the samples. */
@@ -31,9 +33,20 @@ export interface Footprint extends FootprintSample {
 async function footprintSample(tools: Tools, program: Program): Promise<FootprintSample> {
   const port = freePort();
   const env = runEnv(program, port, socketName());
-  const { startupUs, rssKb } = await tools.startup(port, { idleMs: IDLE_MS }, program.command, env);
-  if (rssKb === null) throw new Error(`${program.name}: no RSS ${IDLE_MS} ms after spawn`);
-  return { startupMs: startupUs / 1000, idleRssMB: rssKb * 1024 / 1e6 };
+  const { startupUs, rssKb, rssAnonKb } = await tools.startup(
+    port,
+    { idleMs: IDLE_MS },
+    program.command,
+    env,
+  );
+  if (rssKb === null || rssAnonKb === null) {
+    throw new Error(`${program.name}: no RSS ${IDLE_MS} ms after spawn`);
+  }
+  return {
+    startupMs: startupUs / 1000,
+    idleRssMB: rssKb * 1024 / 1e6,
+    idleAnonMB: rssAnonKb * 1024 / 1e6,
+  };
 }
 
 /**
@@ -63,6 +76,7 @@ export async function measureFootprints(
     [...samples].map(([program, runs]) => [program, {
       startupMs: median(runs.map((run) => run.startupMs)),
       idleRssMB: median(runs.map((run) => run.idleRssMB)),
+      idleAnonMB: median(runs.map((run) => run.idleAnonMB)),
       samples: runs,
     }]),
   );

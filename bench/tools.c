@@ -12,7 +12,8 @@
  *                                           runs COMMAND: time until /healthz is 200; with MS
  *                                           above 0 (an adapter with that start timeout, live
  *                                           at first) then how late /livez turns 503; with
- *                                           IDLE_MS above 0 then its RSS IDLE_MS after spawn
+ *                                           IDLE_MS above 0 then its RSS (and the anonymous
+ *                                           part of it) IDLE_MS after spawn
  *   tools http-loop PORT RATE SECONDS PATH...
  *                                           GETs the PATHs in turn, RATE a second, a new
  *                                           connection each, for SECONDS
@@ -214,21 +215,18 @@ static int cmd_lateness(int port, const char *name, long runs, long timeout_ms) 
   return 0;
 }
 
-/* The VmRSS of process `pid` in kB, or -1. */
-static long rss_kb(pid_t pid) {
+/* The RSS of process `pid` in kB, all of it and its anonymous part (heap, stacks), or -1. */
+static void rss_kb(pid_t pid, long *rss, long *anon) {
   char path[64], line[256];
+  *rss = *anon = -1;
   snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
   FILE *file = fopen(path, "r");
-  if (file == NULL) return -1;
-  long kb = -1;
+  if (file == NULL) return;
   while (fgets(line, sizeof line, file) != NULL) {
-    if (strncmp(line, "VmRSS:", 6) == 0) {
-      kb = strtol(line + 6, NULL, 10);
-      break;
-    }
+    if (strncmp(line, "VmRSS:", 6) == 0) *rss = strtol(line + 6, NULL, 10);
+    if (strncmp(line, "RssAnon:", 8) == 0) *anon = strtol(line + 8, NULL, 10);
   }
   fclose(file);
-  return kb;
 }
 
 static int cmd_startup(int port, long timeout_ms, long idle_ms, char **command) {
@@ -272,10 +270,10 @@ static int cmd_startup(int port, long timeout_ms, long idle_ms, char **command) 
     } while (seen - deadline < 2e6);
     lateness = seen - deadline;
   }
-  long rss = -1;
+  long rss = -1, anon = -1;
   if (idle_ms > 0) {
     sleep_us(spawned + idle_ms * 1000.0 - now_us());
-    rss = rss_kb(child);
+    rss_kb(child, &rss, &anon);
   }
   kill(child, SIGTERM);
   waitpid(child, NULL, 0);
@@ -283,6 +281,8 @@ static int cmd_startup(int port, long timeout_ms, long idle_ms, char **command) 
   printf(lateness < 0 ? "null" : "%.0f", lateness);
   printf(",\"rssKb\":");
   printf(rss < 0 ? "null" : "%ld", rss);
+  printf(",\"rssAnonKb\":");
+  printf(anon < 0 ? "null" : "%ld", anon);
   printf("}\n");
   return 0;
 }

@@ -16,8 +16,9 @@ interface StartupSample {
   readonly startupUs: number;
   /** How late `/livez` turned 503 after the start timeout, when one was given. */
   readonly startLatenessUs: number | null;
-  /** The RSS the given time after spawn, when a time was given. */
+  /** The RSS the given time after spawn, when a time was given, and its anonymous part. */
   readonly rssKb: number | null;
+  readonly rssAnonKb: number | null;
 }
 
 /** What a paced loop did: how many it sent or asked, and in how long. */

@@ -17,6 +17,7 @@ Deno.test("markdownTable() pads every column to its widest cell", () => {
 const footprint = (startupMs: number, idleRssMB: number): Footprint => ({
   startupMs,
   idleRssMB,
+  idleAnonMB: idleRssMB / 4,
   samples: [],
 });
 
