@@ -181,21 +181,22 @@ export function breakdownTable({ footprints, censuses }: Breakdown): string {
     const base = rung.base ?? RUNGS[i - 1]?.name;
     const own = footprints.get(rung.name)!;
     const from = base === undefined ? undefined : footprints.get(base)!;
-    const delta = (value: number, baseValue: number | undefined) =>
-      baseValue === undefined
-        ? ""
-        : `${value >= baseValue ? "+" : "−"}${Math.abs(value - baseValue).toFixed(1)}`;
+    // The figure, and in brackets how much it adds to the base's.
+    const cell = (figure: (footprint: Footprint) => number) => {
+      const value = figure(own);
+      if (from === undefined) return value.toFixed(1);
+      const delta = value - figure(from);
+      return `${value.toFixed(1)} (${delta >= 0 ? "+" : "−"}${Math.abs(delta).toFixed(1)})`;
+    };
     const { projectModules, nodeModules } = censuses.get(rung.name)!;
     return [
       rung.base === undefined ? `${i + 1}. ${rung.name}` : `beside: ${rung.name}`,
       base ?? "",
       rung.adds,
-      own.startupMs.toFixed(1),
-      delta(own.startupMs, from?.startupMs),
-      own.idleRssMB.toFixed(1),
-      delta(own.idleRssMB, from?.idleRssMB),
-      own.idleAnonMB.toFixed(1) +
-      (from === undefined ? "" : ` (${delta(own.idleAnonMB, from.idleAnonMB)})`),
+      cell((f) => f.startupMs),
+      cell((f) => f.startupCpuMs),
+      cell((f) => f.idleRssMB),
+      cell((f) => f.idleAnonMB),
       String(projectModules),
       String(nodeModules.length),
     ];
@@ -205,10 +206,9 @@ export function breakdownTable({ footprints, censuses }: Breakdown): string {
       "rung",
       "adds to",
       "what it adds",
-      "start-up ms",
-      "Δ ms",
-      "idle RSS MB",
-      "Δ MB",
+      "start-up ms (Δ)",
+      "start-up CPU ms (Δ)",
+      "idle RSS MB (Δ)",
       "of which anonymous MB (Δ)",
       "project modules",
       "Node-compat modules",

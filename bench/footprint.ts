@@ -18,6 +18,8 @@ export const IDLE_MS = 1_000;
 /** One spawn of one program. */
 interface FootprintSample {
   readonly startupMs: number;
+  /** CPU time its threads took until then: less sensitive to a busy machine than the time. */
+  readonly startupCpuMs: number;
   /** MB of 10^6 bytes. */
   readonly idleRssMB: number;
   /** The anonymous part of it (heaps, stacks); the rest is mostly pages of files (the binary). */
@@ -33,7 +35,7 @@ export interface Footprint extends FootprintSample {
 async function footprintSample(tools: Tools, program: Program): Promise<FootprintSample> {
   const port = freePort();
   const env = runEnv(program, port, socketName());
-  const { startupUs, rssKb, rssAnonKb } = await tools.startup(
+  const { startupUs, startupCpuUs, rssKb, rssAnonKb } = await tools.startup(
     port,
     { idleMs: IDLE_MS },
     program.command,
@@ -44,6 +46,7 @@ async function footprintSample(tools: Tools, program: Program): Promise<Footprin
   }
   return {
     startupMs: startupUs / 1000,
+    startupCpuMs: startupCpuUs / 1000,
     idleRssMB: rssKb * 1024 / 1e6,
     idleAnonMB: rssAnonKb * 1024 / 1e6,
   };
@@ -67,14 +70,16 @@ export async function measureFootprints(
     (round, done) =>
       log(
         `  spawn ${round + 1}/${spawns}: ` +
-          [...done].map(([program, { startupMs, idleRssMB }]) =>
-            `${program.name} ${startupMs.toFixed(1)} ms ${idleRssMB.toFixed(1)} MB`
+          [...done].map(([program, { startupMs, startupCpuMs, idleRssMB }]) =>
+            `${program.name} ${startupMs.toFixed(1)} ms (CPU ${startupCpuMs.toFixed(1)}) ` +
+            `${idleRssMB.toFixed(1)} MB`
           ).join(", "),
       ),
   );
   return new Map(
     [...samples].map(([program, runs]) => [program, {
       startupMs: median(runs.map((run) => run.startupMs)),
+      startupCpuMs: median(runs.map((run) => run.startupCpuMs)),
       idleRssMB: median(runs.map((run) => run.idleRssMB)),
       idleAnonMB: median(runs.map((run) => run.idleAnonMB)),
       samples: runs,

@@ -108,6 +108,13 @@ export function mainTable({ footprint, flood, timers }: Measured): string {
       TARGETS.startup,
       [adapter.startupMs, floor.startupMs],
     );
+    const cpu = (f: Footprint) => `${fixed(f.startupCpuMs, 1)} ms`;
+    row(
+      "start-up CPU time, all threads (less sensitive to a busy machine)",
+      cpu(floor),
+      cpu(adapter),
+      plus(adapter.startupCpuMs, floor.startupCpuMs, "ms"),
+    );
     if (binary !== undefined) {
       row(
         `idle RSS, compiled binary (\`deno run\`: ${mb(adapter)})`,

@@ -9,7 +9,8 @@
  *   tools lateness PORT SOCKET RUNS MS      sends WATCHDOG=1, then polls /livez until 503:
  *                                           how long after the MS deadline it turns false
  *   tools startup PORT MS IDLE_MS COMMAND...
- *                                           runs COMMAND: time until /healthz is 200; with MS
+ *                                           runs COMMAND: time until /healthz is 200 and the
+ *                                           CPU time its threads took until then; with MS
  *                                           above 0 (an adapter with that start timeout, live
  *                                           at first) then how late /livez turns 503; with
  *                                           IDLE_MS above 0 then its RSS (and the anonymous
@@ -25,6 +26,7 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -229,6 +231,28 @@ static void rss_kb(pid_t pid, long *rss, long *anon) {
   fclose(file);
 }
 
+/* CPU time of all live threads of process `pid` so far, in µs (schedstat: ns on a CPU), or -1. */
+static double cpu_us(pid_t pid) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+  DIR *tasks = opendir(path);
+  if (tasks == NULL) return -1;
+  double total_ns = 0;
+  struct dirent *entry;
+  while ((entry = readdir(tasks)) != NULL) {
+    if (entry->d_name[0] == '.') continue;
+    char stat_path[384];
+    snprintf(stat_path, sizeof stat_path, "%s/%s/schedstat", path, entry->d_name);
+    FILE *file = fopen(stat_path, "r");
+    if (file == NULL) continue; /* The thread ended meanwhile. */
+    unsigned long long ns;
+    if (fscanf(file, "%llu", &ns) == 1) total_ns += (double)ns;
+    fclose(file);
+  }
+  closedir(tasks);
+  return total_ns / 1000;
+}
+
 static int cmd_startup(int port, long timeout_ms, long idle_ms, char **command) {
   double spawned = now_us();
   pid_t child = fork();
@@ -258,6 +282,7 @@ static int cmd_startup(int port, long timeout_ms, long idle_ms, char **command) 
     sleep_us(200);
   }
   double healthy = now_us();
+  double cpu = cpu_us(child);
   double lateness = -1;
   if (timeout_ms > 0) {
     double deadline = before + timeout_ms * 1000.0;
@@ -277,7 +302,8 @@ static int cmd_startup(int port, long timeout_ms, long idle_ms, char **command) 
   }
   kill(child, SIGTERM);
   waitpid(child, NULL, 0);
-  printf("{\"startupUs\":%.0f,\"startLatenessUs\":", healthy - spawned);
+  printf("{\"startupUs\":%.0f,\"startupCpuUs\":%.0f,\"startLatenessUs\":", healthy - spawned,
+         cpu);
   printf(lateness < 0 ? "null" : "%.0f", lateness);
   printf(",\"rssKb\":");
   printf(rss < 0 ? "null" : "%ld", rss);

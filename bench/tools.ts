@@ -14,6 +14,8 @@ const COMPILERS = ["cc", "gcc", "clang"];
 /** What one start-up measured: spawn → `/healthz` 200, and what was asked for after it. */
 interface StartupSample {
   readonly startupUs: number;
+  /** CPU time of all its threads from spawn until then: less sensitive to a busy machine. */
+  readonly startupCpuUs: number;
   /** How late `/livez` turned 503 after the start timeout, when one was given. */
   readonly startLatenessUs: number | null;
   /** The RSS the given time after spawn, when a time was given, and its anonymous part. */
