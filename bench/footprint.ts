@@ -35,12 +35,11 @@ export interface Footprint extends FootprintSample {
 async function footprintSample(tools: Tools, program: Program): Promise<FootprintSample> {
   const port = freePort();
   const env = runEnv(program, port, socketName());
-  const { startupUs, startupCpuUs, rssKb, rssAnonKb } = await tools.startup(
-    port,
-    { idleMs: IDLE_MS },
-    program.command,
-    env,
-  );
+  const { startupUs, startupCpuUs, rssKb, rssAnonKb } = await tools
+    .startup(port, { idleMs: IDLE_MS }, program.command, env)
+    .catch((error) => {
+      throw new Error(`${program.name}: ${error instanceof Error ? error.message : error}`);
+    });
   if (rssKb === null || rssAnonKb === null) {
     throw new Error(`${program.name}: no RSS ${IDLE_MS} ms after spawn`);
   }

@@ -149,8 +149,18 @@ export async function startProgram(
   const spawnedAt = performance.now();
   let exited: Deno.CommandStatus | undefined;
   const status = child.status.then((status) => exited = status);
+  // SIGTERM, and SIGKILL for a program that does not end within 5 s of it.
   const stop = async () => {
-    if (exited === undefined) child.kill("SIGTERM");
+    if (exited !== undefined) return;
+    child.kill("SIGTERM");
+    const timer = AbortSignal.timeout(5_000);
+    const killed = new Promise<void>((resolve) =>
+      timer.addEventListener("abort", () => {
+        if (exited === undefined) child.kill("SIGKILL");
+        resolve();
+      })
+    );
+    await Promise.race([status, killed]);
     await status;
   };
   while (await httpStatus(port, "/healthz") !== 200) {

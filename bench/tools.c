@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <sys/un.h>
 #include <time.h>
@@ -127,6 +128,10 @@ static int http_get(int port, const char *path) {
   if (fd < 0) return -1;
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  /* A program that accepts and never answers must not hold the benchmark up. */
+  struct timeval limit = {.tv_sec = 5};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
   struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(port)};
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   int status = -1;
@@ -253,6 +258,18 @@ static double cpu_us(pid_t pid) {
   return total_ns / 1000;
 }
 
+/* Ends `child`: SIGTERM, and SIGKILL if it is still there 5 s later. */
+static void end_child(pid_t child) {
+  kill(child, SIGTERM);
+  for (int i = 0; i < 500; i++) {
+    if (waitpid(child, NULL, WNOHANG) == child) return;
+    sleep_us(10000);
+  }
+  fprintf(stderr, "pid %d did not end within 5 s of SIGTERM: SIGKILL\n", (int)child);
+  kill(child, SIGKILL);
+  waitpid(child, NULL, 0);
+}
+
 static int cmd_startup(int port, long timeout_ms, long idle_ms, char **command) {
   double spawned = now_us();
   pid_t child = fork();
@@ -268,14 +285,15 @@ static int cmd_startup(int port, long timeout_ms, long idle_ms, char **command) 
   for (;;) {
     attempt = now_us();
     if (http_get(port, "/healthz") == 200) break;
-    if (waitpid(child, NULL, WNOHANG) == child) {
-      fprintf(stderr, "%s exited before it was healthy\n", command[0]);
+    int status;
+    if (waitpid(child, &status, WNOHANG) == child) {
+      fprintf(stderr, "%s exited (status %d) before it was healthy\n", command[0],
+              WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
       return 1;
     }
     if (attempt - spawned > 30e6) {
       fprintf(stderr, "%s was not healthy within 30 s\n", command[0]);
-      kill(child, SIGKILL);
-      waitpid(child, NULL, 0);
+      end_child(child);
       return 1;
     }
     before = attempt;
@@ -300,8 +318,7 @@ static int cmd_startup(int port, long timeout_ms, long idle_ms, char **command) 
     sleep_us(spawned + idle_ms * 1000.0 - now_us());
     rss_kb(child, &rss, &anon);
   }
-  kill(child, SIGTERM);
-  waitpid(child, NULL, 0);
+  end_child(child);
   printf("{\"startupUs\":%.0f,\"startupCpuUs\":%.0f,\"startLatenessUs\":", healthy - spawned,
          cpu);
   printf(lateness < 0 ? "null" : "%.0f", lateness);
