@@ -1,14 +1,15 @@
 /**
- * The floor that scripts/bench.ts measures the adapter against: the least a Deno program can
- * do with the adapter's primitives. One `Deno.listenDatagram` receive loop into one reused
+ * The floor that the benchmark (bench/main.ts) measures the adapter against: the least a Deno
+ * program can do with the adapter's primitives. One `Deno.listenDatagram` receive loop into one reused
  * buffer of 4097 bytes; every datagram echoed to stdout and one JSON line per datagram
  * logged to stderr, both batched (one async write in flight per stream, the next batch
  * gathered meanwhile); `Deno.serve` answering every path, `/healthz` included, with 200 from
  * memory. No parsing, no state, no bound on what waits for output, no yielding to the probes.
  *
  * It reads the adapter's variables, so the benchmark drives both the same way:
- * `NOTIFY_SOCKET` (a path or `@abstract`), `ADAPTER_PORT` (default 8089) and `ADAPTER_HOST`
- * (default `::`, falling back to `0.0.0.0` as the adapter does).
+ * `NOTIFY_SOCKET` (a path or `@abstract`), `ADAPTER_PORT` (default 8089), `ADAPTER_HOST`
+ * (default `::`, falling back to `0.0.0.0` as the adapter does), and `ADAPTER_ECHO` and
+ * `ADAPTER_LOG`, which turn the echo and the log off when `false` (the only word it knows).
  *
  *   deno run -P=adapter bench/floor.ts
  *
@@ -105,7 +106,10 @@ function serve(port: number): Deno.HttpServer {
   throw failure;
 }
 
-async function receiveLoop(conn: Deno.DatagramConn): Promise<void> {
+async function receiveLoop(
+  conn: Deno.DatagramConn,
+  { echoOn, logOn }: { echoOn: boolean; logOn: boolean },
+): Promise<void> {
   const buffer = new Uint8Array(BUFFER_BYTES);
   while (true) {
     let datagram: Uint8Array;
@@ -115,8 +119,8 @@ async function receiveLoop(conn: Deno.DatagramConn): Promise<void> {
       if (error instanceof Deno.errors.BadResource) return;
       throw error;
     }
-    echo.append(datagram, true);
-    log.append(logLine(), false);
+    if (echoOn) echo.append(datagram, true);
+    if (logOn) log.append(logLine(), false);
   }
 }
 
@@ -133,5 +137,8 @@ if (import.meta.main) {
   }
   const conn = Deno.listenDatagram({ transport: "unixpacket", path });
   serve(Number(Deno.env.get("ADAPTER_PORT") ?? "8089"));
-  await receiveLoop(conn);
+  await receiveLoop(conn, {
+    echoOn: Deno.env.get("ADAPTER_ECHO") !== "false",
+    logOn: Deno.env.get("ADAPTER_LOG") !== "false",
+  });
 }

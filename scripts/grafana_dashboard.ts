@@ -19,7 +19,7 @@ export const DASHBOARD_FILE = new URL(
 export const DATASOURCE = Object.freeze({ type: "prometheus", uid: "${datasource}" });
 
 /** The label matchers of every query: the Pods chosen with the dashboard's variables. */
-export const SELECTED = 'namespace=~"$namespace", pod=~"$pod"';
+const SELECTED = 'namespace=~"$namespace", pod=~"$pod"';
 
 /** An adapter metric, restricted to the chosen Pods and to the `extra` matchers, if any. */
 function m(name: string, extra = ""): string {
@@ -64,7 +64,7 @@ const PROBE_MAPPINGS = [{
  * The panels, top to bottom, left to right. A new family of /metrics is one row here (and,
  * for an alert, one rule in sd-notify-adapter.rules.yaml).
  */
-export const PANELS: readonly PanelRow[] = [
+const PANELS: readonly PanelRow[] = [
   { title: "Probes", kind: "row" },
   {
     title: "Pods not ready",

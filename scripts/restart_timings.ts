@@ -10,50 +10,21 @@
  * @module
  */
 
-import denoConfig from "../deno.json" with { type: "json" };
+import {
+  freePort,
+  httpStatus,
+  ROOT,
+  sendDatagram,
+  sleep,
+  startTaskArgs,
+} from "../bench/process.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
 const WATCHDOG_S = 10;
 const PING_S = WATCHDOG_S / 2;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr;
-  listener.close();
-  return port;
-}
-
-async function send(socket: string, text: string) {
-  const client = Deno.listenDatagram({
-    transport: "unixpacket",
-    path: `\0restart-timings-${crypto.randomUUID()}`,
-  });
-  try {
-    await client.send(new TextEncoder().encode(text), {
-      transport: "unixpacket",
-      path: `\0${socket.slice(1)}`,
-    });
-  } finally {
-    client.close();
-  }
-}
-
-async function status(port: number, path: string): Promise<number> {
-  try {
-    const response = await fetch(`http://127.0.0.1:${port}${path}`);
-    await response.body?.cancel();
-    return response.status;
-  } catch {
-    return 0;
-  }
-}
-
 function startAdapter(socket: string, port: number): Deno.ChildProcess {
-  const args = denoConfig.tasks.start.split(/\s+/).slice(1);
   return new Deno.Command(Deno.execPath(), {
-    args,
+    args: startTaskArgs(),
     cwd: ROOT,
     env: {
       NOTIFY_SOCKET: socket,
@@ -72,7 +43,7 @@ function startAdapter(socket: string, port: number): Deno.ChildProcess {
 
 /** Polls `path` every 5 ms until it answers `want`; milliseconds from `since`. */
 async function until(port: number, path: string, want: number, since: number): Promise<number> {
-  while (await status(port, path) !== want) await sleep(5);
+  while (await httpStatus(port, path) !== want) await sleep(5);
   return performance.now() - since;
 }
 
@@ -87,12 +58,12 @@ function service(socket: string, named: boolean) {
   let readyAt = 0;
   const done = (async () => {
     readyAt = performance.now();
-    await send(socket, `${named ? `MAINPID=${main.pid}\n` : ""}READY=1\nSTATUS=serving`);
+    await sendDatagram(socket, `${named ? `MAINPID=${main.pid}\n` : ""}READY=1\nSTATUS=serving`);
     lastPing = performance.now();
     while (running) {
       await sleep(PING_S * 1000);
       if (!running) break;
-      await send(socket, "WATCHDOG=1");
+      await sendDatagram(socket, "WATCHDOG=1");
       lastPing = performance.now();
     }
   })();

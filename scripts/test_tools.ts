@@ -11,7 +11,7 @@
  */
 
 /** A program the tests need: how to tell it is there, and the Debian package that has it. */
-export interface Tool {
+interface Tool {
   /** The Debian package that installs it. */
   readonly debianPackage: string;
   /** Commands on PATH that must be found. */

@@ -91,3 +91,37 @@ Deno.test("the purity check catches what it is meant to catch", () => {
   assert.equal(impure("// Date.now() is not called here"), false);
   assert.equal(impure('const text = "performance.now()";'), false);
 });
+
+/** `path#name` for every name a module imports, or re-exports, from a module of the project. */
+function importedNames(): Set<string> {
+  const main = { path: "main.ts", text: Deno.readTextFileSync(new URL("main.ts", ROOT)) };
+  const files = [main, ...["lib/", "bench/", "scripts/", "tests/"].flatMap(sources)];
+  const names = new Set<string>();
+  for (const { path, text } of files) {
+    const body = text.replace(/\/\*[\s\S]*?\*\//g, "");
+    for (
+      const [, list, specifier] of body.matchAll(
+        /\b(?:import|export)\s+(?:type\s+)?\{([^}]*)\}\s*from\s*"(\.[^"]+)"/g,
+      )
+    ) {
+      const target = new URL(specifier, new URL(path, ROOT)).pathname.slice(ROOT.pathname.length);
+      for (const entry of list.split(",")) {
+        const name = entry.trim().replace(/^type\s+/, "").split(/\s+as\s+/)[0];
+        if (name !== "") names.add(`${target}#${name}`);
+      }
+    }
+  }
+  return names;
+}
+
+Deno.test("every export of the benchmark and the scripts is imported by another module", () => {
+  const imported = importedNames();
+  const unused = [...sources("bench/"), ...sources("scripts/")].flatMap(({ path, text }) =>
+    [
+      ...code(text).matchAll(
+        /^export\s+(?:declare\s+)?(?:async\s+)?(?:function\*?|const|let|class|interface|type)\s+(\w+)/gm,
+      ),
+    ].map((match) => `${path}#${match[1]}`).filter((name) => !imported.has(name))
+  );
+  assert.deepEqual(unused, []);
+});

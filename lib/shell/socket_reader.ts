@@ -24,7 +24,7 @@ const MARKER_BYTES = 32;
 // sockets, so a flood could hold off the probes for as long as it lasts (behaviour §2.3:
 // nothing on the socket may delay them noticeably). The reader checks the clock every few
 // datagrams and lets the loop poll once per time slice; shorter slices answer probes sooner
-// and cost throughput (scripts/bench.ts measures both).
+// and cost throughput (`deno task bench -- --only=flood` measures both).
 const DATAGRAMS_PER_CLOCK_CHECK = 8;
 const SLICE_MS = 0.25;
 

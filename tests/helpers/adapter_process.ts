@@ -6,27 +6,13 @@
  * @module
  */
 
-import denoConfig from "../../deno.json" with { type: "json" };
+import { freePort, ROOT, sendDatagram, startTaskArgs } from "../../bench/process.ts";
 import { httpRequest, type HttpResult } from "./http_client.ts";
 
 export type { HttpResult };
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-
-/** The `deno task start` command as arguments for `Deno.execPath()`. */
-export function startTaskArgs(): string[] {
-  const [program, ...args] = denoConfig.tasks.start.split(/\s+/);
-  if (program !== "deno") throw new Error(`Unexpected start task: ${denoConfig.tasks.start}`);
-  return args;
-}
-
-/** A TCP port that was free a moment ago. */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr;
-  listener.close();
-  return port;
-}
+// Written once for the tests, the benchmark and the scripts.
+export { freePort, sendDatagram, startTaskArgs };
 
 /**
  * A fresh temporary directory (in the system's, or in `parent`, such as `/var/lib` for one outside
@@ -103,19 +89,6 @@ export interface SpawnOptions {
   readonly waitHealthy?: boolean;
   /** Start reading the adapter's stdout only once this resolves (a pipe nobody drains). */
   readonly stdoutGate?: Promise<void>;
-}
-
-/** Sends one datagram to a notify socket (`/path` or `@name`) from a throwaway client socket. */
-export async function sendDatagram(notifySocket: string, datagram: string | Uint8Array) {
-  const bytes = typeof datagram === "string" ? new TextEncoder().encode(datagram) : datagram;
-  const target = notifySocket.startsWith("@") ? `\0${notifySocket.slice(1)}` : notifySocket;
-  const clientPath = `\0sd-notify-adapter-test-client-${crypto.randomUUID()}`;
-  const client = Deno.listenDatagram({ transport: "unixpacket", path: clientPath });
-  try {
-    await client.send(bytes, { transport: "unixpacket", path: target });
-  } finally {
-    client.close();
-  }
 }
 
 /** Starts the adapter and (by default) waits until `/healthz` answers 200. */

@@ -1,22 +1,32 @@
 /*
- * Load generator and prober for scripts/bench.ts, small enough not to be the bottleneck:
+ * Load generator and prober of the benchmark (bench/tools.ts compiles and drives it), small
+ * enough not to be the bottleneck of what it measures:
  *
- *   bench_tools send SOCKET COUNT PAYLOAD      blocking sends of one datagram COUNT times
- *   bench_tools sink SOCKET COUNT              binds SOCKET, receives COUNT datagrams (null receiver)
- *   bench_tools probe PORT PATH INTERVAL_US    GET PATH on 127.0.0.1:PORT, a new TCP connection
- *                                              each time (as kubelet), until SIGTERM
- *   bench_tools lateness PORT SOCKET RUNS MS   sends WATCHDOG=1, then polls /livez until 503:
- *                                              how long after the MS deadline it turns false
- *   bench_tools startup PORT MS COMMAND...     runs COMMAND (an adapter with a start timeout of
- *                                              MS and live at first): time until /healthz is
- *                                              200, then how late /livez turns 503; with MS 0
- *                                              (the floor, which has no timers) only the first
+ *   tools send SOCKET COUNT PAYLOAD         blocking sends of one datagram COUNT times
+ *   tools sink SOCKET COUNT                 binds SOCKET, receives COUNT datagrams (null receiver)
+ *   tools probe PORT PATH INTERVAL_US       GET PATH on 127.0.0.1:PORT, a new TCP connection
+ *                                           each time (as kubelet), until SIGTERM
+ *   tools lateness PORT SOCKET RUNS MS      sends WATCHDOG=1, then polls /livez until 503:
+ *                                           how long after the MS deadline it turns false
+ *   tools startup PORT MS IDLE_MS COMMAND...
+ *                                           runs COMMAND: time until /healthz is 200 and the
+ *                                           CPU time its threads took until then; with MS
+ *                                           above 0 (an adapter with that start timeout, live
+ *                                           at first) then how late /livez turns 503; with
+ *                                           IDLE_MS above 0 then its RSS (and the anonymous
+ *                                           part of it) IDLE_MS after spawn
+ *   tools http-loop PORT RATE SECONDS PATH...
+ *                                           GETs the PATHs in turn, RATE a second, a new
+ *                                           connection each, for SECONDS
+ *   tools datagram-loop SOCKET RATE SECONDS sends "WATCHDOG=1", "STATUS=" and "X_SEQ=" (both
+ *                                           changing) in one datagram, RATE a second, SECONDS
  *
  * SOCKET is a path or @name (abstract). Results go to stdout as one JSON object; times are
  * microseconds on CLOCK_MONOTONIC.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -27,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <sys/un.h>
 #include <time.h>
@@ -117,6 +128,10 @@ static int http_get(int port, const char *path) {
   if (fd < 0) return -1;
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  /* A program that accepts and never answers must not hold the benchmark up. */
+  struct timeval limit = {.tv_sec = 5};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
   struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(port)};
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   int status = -1;
@@ -207,7 +222,55 @@ static int cmd_lateness(int port, const char *name, long runs, long timeout_ms) 
   return 0;
 }
 
-static int cmd_startup(int port, long timeout_ms, char **command) {
+/* The RSS of process `pid` in kB, all of it and its anonymous part (heap, stacks), or -1. */
+static void rss_kb(pid_t pid, long *rss, long *anon) {
+  char path[64], line[256];
+  *rss = *anon = -1;
+  snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+  FILE *file = fopen(path, "r");
+  if (file == NULL) return;
+  while (fgets(line, sizeof line, file) != NULL) {
+    if (strncmp(line, "VmRSS:", 6) == 0) *rss = strtol(line + 6, NULL, 10);
+    if (strncmp(line, "RssAnon:", 8) == 0) *anon = strtol(line + 8, NULL, 10);
+  }
+  fclose(file);
+}
+
+/* CPU time of all live threads of process `pid` so far, in µs (schedstat: ns on a CPU), or -1. */
+static double cpu_us(pid_t pid) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+  DIR *tasks = opendir(path);
+  if (tasks == NULL) return -1;
+  double total_ns = 0;
+  struct dirent *entry;
+  while ((entry = readdir(tasks)) != NULL) {
+    if (entry->d_name[0] == '.') continue;
+    char stat_path[384];
+    snprintf(stat_path, sizeof stat_path, "%s/%s/schedstat", path, entry->d_name);
+    FILE *file = fopen(stat_path, "r");
+    if (file == NULL) continue; /* The thread ended meanwhile. */
+    unsigned long long ns;
+    if (fscanf(file, "%llu", &ns) == 1) total_ns += (double)ns;
+    fclose(file);
+  }
+  closedir(tasks);
+  return total_ns / 1000;
+}
+
+/* Ends `child`: SIGTERM, and SIGKILL if it is still there 5 s later. */
+static void end_child(pid_t child) {
+  kill(child, SIGTERM);
+  for (int i = 0; i < 500; i++) {
+    if (waitpid(child, NULL, WNOHANG) == child) return;
+    sleep_us(10000);
+  }
+  fprintf(stderr, "pid %d did not end within 5 s of SIGTERM: SIGKILL\n", (int)child);
+  kill(child, SIGKILL);
+  waitpid(child, NULL, 0);
+}
+
+static int cmd_startup(int port, long timeout_ms, long idle_ms, char **command) {
   double spawned = now_us();
   pid_t child = fork();
   if (child == 0) {
@@ -222,31 +285,84 @@ static int cmd_startup(int port, long timeout_ms, char **command) {
   for (;;) {
     attempt = now_us();
     if (http_get(port, "/healthz") == 200) break;
-    if (waitpid(child, NULL, WNOHANG) == child) {
-      fprintf(stderr, "adapter exited before it was healthy\n");
+    int status;
+    if (waitpid(child, &status, WNOHANG) == child) {
+      fprintf(stderr, "%s exited (status %d) before it was healthy\n", command[0],
+              WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+      return 1;
+    }
+    if (attempt - spawned > 30e6) {
+      fprintf(stderr, "%s was not healthy within 30 s\n", command[0]);
+      end_child(child);
       return 1;
     }
     before = attempt;
     sleep_us(200);
   }
   double healthy = now_us();
-  if (timeout_ms <= 0) {
-    kill(child, SIGTERM);
-    waitpid(child, NULL, 0);
-    printf("{\"startupUs\":%.0f,\"startLatenessUs\":null}\n", healthy - spawned);
-    return 0;
+  double cpu = cpu_us(child);
+  double lateness = -1;
+  if (timeout_ms > 0) {
+    double deadline = before + timeout_ms * 1000.0;
+    sleep_us(deadline - now_us() - 3000);
+    double seen;
+    do {
+      int status = http_get(port, "/livez");
+      seen = now_us();
+      if (status != 200) break;
+    } while (seen - deadline < 2e6);
+    lateness = seen - deadline;
   }
-  double deadline = before + timeout_ms * 1000.0;
-  sleep_us(deadline - now_us() - 3000);
-  double seen;
-  do {
-    int status = http_get(port, "/livez");
-    seen = now_us();
-    if (status != 200) break;
-  } while (seen - deadline < 2e6);
-  kill(child, SIGTERM);
-  waitpid(child, NULL, 0);
-  printf("{\"startupUs\":%.0f,\"startLatenessUs\":%.0f}\n", healthy - spawned, seen - deadline);
+  long rss = -1, anon = -1;
+  if (idle_ms > 0) {
+    sleep_us(spawned + idle_ms * 1000.0 - now_us());
+    rss_kb(child, &rss, &anon);
+  }
+  end_child(child);
+  printf("{\"startupUs\":%.0f,\"startupCpuUs\":%.0f,\"startLatenessUs\":", healthy - spawned,
+         cpu);
+  printf(lateness < 0 ? "null" : "%.0f", lateness);
+  printf(",\"rssKb\":");
+  printf(rss < 0 ? "null" : "%ld", rss);
+  printf(",\"rssAnonKb\":");
+  printf(anon < 0 ? "null" : "%ld", anon);
+  printf("}\n");
+  return 0;
+}
+
+/* Sleeps until the `done`th of RATE-a-second actions is due; false once SECONDS are over. */
+static int pace(double start, long done, long rate, double seconds) {
+  double due = start + done * 1e6 / rate;
+  if (due - start >= seconds * 1e6) return 0;
+  sleep_us(due - now_us());
+  return 1;
+}
+
+static int cmd_http_loop(int port, long rate, double seconds, char **paths, int count) {
+  long requests = 0, failures = 0;
+  double start = now_us();
+  while (pace(start, requests, rate, seconds)) {
+    int status = http_get(port, paths[requests % count]);
+    if (status != 200 && status != 503) failures++;
+    requests++;
+  }
+  printf("{\"requests\":%ld,\"failures\":%ld,\"us\":%.0f}\n", requests, failures,
+         now_us() - start);
+  return 0;
+}
+
+static int cmd_datagram_loop(const char *name, long rate, double seconds) {
+  int fd = datagram_client(name);
+  long sent = 0;
+  char payload[128];
+  double start = now_us();
+  while (pace(start, sent, rate, seconds)) {
+    int length = snprintf(payload, sizeof payload,
+                          "WATCHDOG=1\nSTATUS=Soaking, step %ld\nX_SEQ=%ld", sent, sent);
+    if (send_all(fd, payload, length, 1) != 0) return 1;
+    sent++;
+  }
+  printf("{\"sent\":%ld,\"us\":%.0f}\n", sent, now_us() - start);
   return 0;
 }
 
@@ -260,12 +376,19 @@ int main(int argc, char **argv) {
   if (argc == 6 && strcmp(argv[1], "lateness") == 0) {
     return cmd_lateness(atoi(argv[2]), argv[3], atol(argv[4]), atol(argv[5]));
   }
-  if (argc >= 5 && strcmp(argv[1], "startup") == 0) {
-    return cmd_startup(atoi(argv[2]), atol(argv[3]), argv + 4);
+  if (argc >= 6 && strcmp(argv[1], "startup") == 0) {
+    return cmd_startup(atoi(argv[2]), atol(argv[3]), atol(argv[4]), argv + 5);
+  }
+  if (argc >= 6 && strcmp(argv[1], "http-loop") == 0) {
+    return cmd_http_loop(atoi(argv[2]), atol(argv[3]), atof(argv[4]), argv + 5, argc - 5);
+  }
+  if (argc == 5 && strcmp(argv[1], "datagram-loop") == 0) {
+    return cmd_datagram_loop(argv[2], atol(argv[3]), atof(argv[4]));
   }
   fprintf(stderr,
-          "usage: bench_tools send SOCKET COUNT PAYLOAD | sink SOCKET COUNT |\n"
+          "usage: tools send SOCKET COUNT PAYLOAD | sink SOCKET COUNT |\n"
           "       probe PORT PATH INTERVAL_US | lateness PORT SOCKET RUNS TIMEOUT_MS |\n"
-          "       startup PORT TIMEOUT_START_MS COMMAND...\n");
+          "       startup PORT TIMEOUT_START_MS IDLE_MS COMMAND... |\n"
+          "       http-loop PORT RATE SECONDS PATH... | datagram-loop SOCKET RATE SECONDS\n");
   return 2;
 }
