@@ -1,7 +1,7 @@
 /**
  * `deno task compile`: builds `dist/sd-notify-adapter` with `deno compile`, using the start
  * task's permission set and V8 flags (defined once, in deno.json) and embedding only the
- * adapter's own modules. `deno compile` needs a `denort` base binary: `DENORT_BIN` when set,
+ * adapter's bundle, the one module `deno task start` runs. `deno compile` needs a `denort` base binary: `DENORT_BIN` when set,
  * otherwise a download from Deno's release host; when neither works this says so in one line.
  * A build is kept only if it runs as the adapter: `deno compile` accepts any Deno binary as
  * `DENORT_BIN`, and one built on the `deno` CLI runs as the CLI, ignoring the embedded code.
@@ -10,10 +10,16 @@
  */
 
 import denoConfig from "../deno.json" with { type: "json" };
-import { VERSION } from "../lib/core/version.ts";
+
+// The adapter's version, as lib/core/version.ts reads it: the build context holds the bundle,
+// not lib/.
+const VERSION: string = denoConfig.version;
 
 /** Where the binary goes. */
 export const OUTPUT = "dist/sd-notify-adapter";
+
+/** The adapter as one module (`deno task bundle`): what `deno task start` runs and the binary embeds. */
+export const BUNDLE = "build/sd-notify-adapter.js";
 
 /** The flags of the start task that the binary must bake in too (permissions, V8 flags). */
 export function sharedRunFlags(startTask: string): string[] {
@@ -34,7 +40,8 @@ export function compileArgs(startTask: string = denoConfig.tasks.start): string[
     "--no-code-cache",
     "--output",
     OUTPUT,
-    "main.ts",
+    // What deno task start runs: the bundle, one module (docs/performance.md).
+    BUNDLE,
   ];
 }
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import denoConfig from "../../deno.json" with { type: "json" };
 import {
+  BUNDLE,
   compileArgs,
   compileFailure,
   notTheAdapter,
@@ -20,9 +21,12 @@ Deno.test("compile bakes in the start task's permission set and V8 flags, define
     "--no-code-cache",
     "--output",
     OUTPUT,
-    "main.ts",
+    BUNDLE,
   ]);
   assert.equal(OUTPUT, "dist/sd-notify-adapter");
+  // The binary embeds what deno task start runs.
+  assert.equal(BUNDLE, "build/sd-notify-adapter.js");
+  assert.equal(denoConfig.tasks.start.split(" ").at(-1), BUNDLE);
 });
 
 Deno.test("compileFailure() says in one line why there is no binary", () => {
@@ -105,8 +109,7 @@ Deno.test("deno task compile refuses a DENORT_BIN that is the Deno CLI and leave
     assert.deepEqual(copyBuildContext(dir), [
       "deno.json",
       "deno.lock",
-      "main.ts",
-      "lib/",
+      "build/sd-notify-adapter.js",
       "scripts/compile.ts",
     ]);
     const output = await new Deno.Command(Deno.execPath(), {

@@ -12,7 +12,18 @@ import { httpRequest, type HttpResult } from "./http_client.ts";
 export type { HttpResult };
 
 // Written once for the tests, the benchmark and the scripts.
-export { freePort, sendDatagram, startTaskArgs };
+export { freePort, sendDatagram };
+
+/**
+ * `deno task start`'s arguments with the source (`main.ts`) in place of the bundle it runs
+ * (`build/sd-notify-adapter.js`): the tests run the code as it is in the tree, and
+ * tests/build/bundle_test.ts keeps the committed bundle equal to it.
+ */
+export function adapterArgs(): string[] {
+  const args = startTaskArgs();
+  if (!args.at(-1)?.endsWith(".js")) throw new Error(`Unexpected start task: ${args.join(" ")}`);
+  return [...args.slice(0, -1), "main.ts"];
+}
 
 /**
  * A fresh temporary directory (in the system's, or in `parent`, such as `/var/lib` for one outside
@@ -99,7 +110,7 @@ export async function spawnAdapter(options: SpawnOptions = {}): Promise<AdapterP
   const env = { ...options.env, NOTIFY_SOCKET: notifySocket, ADAPTER_PORT: String(port) };
   const command = options.command ?? Deno.execPath();
   const args = options.command === undefined
-    ? [...startTaskArgs(), ...(options.args ?? [])]
+    ? [...adapterArgs(), ...(options.args ?? [])]
     : [...(options.args ?? [])];
   const child = new Deno.Command(command, {
     args,

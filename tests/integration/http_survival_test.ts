@@ -3,10 +3,10 @@
 // no valid authority, and an ADAPTER_HOST that is no IP address.
 import assert from "node:assert/strict";
 import {
+  adapterArgs,
   pathExists,
   sendAndSettle,
   spawnAdapter,
-  startTaskArgs,
   tempDir,
 } from "../helpers/adapter_process.ts";
 import {
@@ -32,7 +32,7 @@ Deno.test(
   async () => {
     const adapter = await spawnAdapter({
       command: "prlimit",
-      args: [`--nofile=${NOFILE}:${NOFILE}`, Deno.execPath(), ...startTaskArgs()],
+      args: [`--nofile=${NOFILE}:${NOFILE}`, Deno.execPath(), ...adapterArgs()],
     });
     const pid = adapter.child.pid;
     const held: Deno.Conn[] = [];

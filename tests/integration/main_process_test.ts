@@ -4,9 +4,9 @@
 // read, and wrapper mode's forking service.
 import assert from "node:assert/strict";
 import {
+  adapterArgs,
   type AdapterProcess,
   spawnAdapter,
-  startTaskArgs,
   tempDir,
 } from "../helpers/adapter_process.ts";
 import { needs } from "../helpers/tools.ts";
@@ -181,7 +181,7 @@ Deno.test(
     // (/proc/sys/kernel/ns_last_pid, as CRIU does): the adapter is its PID 1.
     const adapter = await spawnAdapter({
       command: "unshare",
-      args: ["--pid", "--fork", "--kill-child=SIGTERM", Deno.execPath(), ...startTaskArgs()],
+      args: ["--pid", "--fork", "--kill-child=SIGTERM", Deno.execPath(), ...adapterArgs()],
       env: { ADAPTER_ECHO: "false" },
     });
     const inside = Number(
@@ -326,7 +326,7 @@ Deno.test(
   "notify --pid names the process that ran it: a shell script's own PID (behaviour §8.1)",
   async () => {
     const adapter = await spawnAdapter({ env: { ADAPTER_ECHO: "false" } });
-    const notify = [Deno.execPath(), ...startTaskArgs(), "notify", "--pid", "--ready"]
+    const notify = [Deno.execPath(), ...adapterArgs(), "notify", "--pid", "--ready"]
       .map((arg) => `'${arg}'`).join(" ");
     const service = new Deno.Command("sh", {
       args: ["-c", `cd '${ROOT}' && ${notify} && exec sleep 600`],

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnAdapter, startTaskArgs, tempDir } from "../helpers/adapter_process.ts";
+import { adapterArgs, spawnAdapter, tempDir } from "../helpers/adapter_process.ts";
 import { needs } from "../helpers/tools.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -11,7 +11,7 @@ function notify(args: readonly string[], notifySocket: string | undefined) {
   delete env.NOTIFY_SOCKET;
   if (notifySocket !== undefined) env.NOTIFY_SOCKET = notifySocket;
   return new Deno.Command(Deno.execPath(), {
-    args: [...startTaskArgs(), "notify", ...args],
+    args: [...adapterArgs(), "notify", ...args],
     cwd: ROOT,
     clearEnv: true,
     env,
@@ -90,7 +90,7 @@ Deno.test(
   async () => {
     const dir = tempDir();
     try {
-      const notifyCommand = [Deno.execPath(), ...startTaskArgs(), "notify", "--ready"]
+      const notifyCommand = [Deno.execPath(), ...adapterArgs(), "notify", "--ready"]
         .map((arg) => `'${arg}'`).join(" ");
       const adapter = await spawnAdapter({
         args: ["run", "--", "sh", "-c", `${notifyCommand} && exec sleep 60`],

@@ -1,7 +1,7 @@
 // Output and flow control (behaviour §6) with the real adapter: echo on stdout, JSON Lines
 // on stderr, ADAPTER_ECHO/ADAPTER_LOG off, a stalled stdout, a fast file, a broken stdout.
 import assert from "node:assert/strict";
-import { spawnAdapter, startTaskArgs, tempDir, waitForRecord } from "../helpers/adapter_process.ts";
+import { adapterArgs, spawnAdapter, tempDir, waitForRecord } from "../helpers/adapter_process.ts";
 import { needs } from "../helpers/tools.ts";
 
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/;
@@ -227,7 +227,7 @@ Deno.test("output: a flood into a fast file loses no line", needs("python3"), as
   const count = 50_000;
   const adapter = await spawnAdapter({
     command: "sh",
-    args: ["-c", 'exec "$@" > "$OUT"', "sh", Deno.execPath(), ...startTaskArgs()],
+    args: ["-c", 'exec "$@" > "$OUT"', "sh", Deno.execPath(), ...adapterArgs()],
     env: { OUT: out, ADAPTER_LOG: "false" },
   });
   try {
@@ -305,7 +305,7 @@ Deno.test(
     Deno.writeFileSync(`${mount}/filler`, new Uint8Array(60 * 1024));
     const adapter = await spawnAdapter({
       command: "sh",
-      args: ["-c", 'exec "$@" > "$OUT"', "sh", Deno.execPath(), ...startTaskArgs()],
+      args: ["-c", 'exec "$@" > "$OUT"', "sh", Deno.execPath(), ...adapterArgs()],
       env: { OUT: out },
     });
     const line = (name: string, n: number) => `X_${name}=${String(n).padStart(94, "0")}`;

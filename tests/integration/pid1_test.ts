@@ -2,7 +2,7 @@
 // child leaves behind are reaped as tini reaps them, and the child's own exit status still
 // reaches the adapter.
 import assert from "node:assert/strict";
-import { spawnAdapter, startTaskArgs, tempDir } from "../helpers/adapter_process.ts";
+import { adapterArgs, spawnAdapter, tempDir } from "../helpers/adapter_process.ts";
 import { killIfRunning, sleep } from "../fixtures/hardening/support.ts";
 import { needs } from "../helpers/tools.ts";
 
@@ -37,7 +37,7 @@ function wrapAsPid1(script: string, args: string[], waitHealthy = true) {
       "--fork",
       "--mount-proc",
       Deno.execPath(),
-      ...startTaskArgs(),
+      ...adapterArgs(),
       "run",
       "--",
       "sh",

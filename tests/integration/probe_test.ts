@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parse } from "yaml";
 import { PROBE_TIMEOUT_MS } from "../../lib/commands/probe.ts";
-import { spawnAdapter, startTaskArgs } from "../helpers/adapter_process.ts";
+import { adapterArgs, spawnAdapter } from "../helpers/adapter_process.ts";
 
 async function runProbe(port: number, ...args: string[]) {
   return await runProbeWith({ ADAPTER_PORT: String(port) }, ...args);
@@ -9,7 +9,7 @@ async function runProbe(port: number, ...args: string[]) {
 
 async function runProbeWith(env: Record<string, string>, ...args: string[]) {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: [...startTaskArgs(), "probe", ...args],
+    args: [...adapterArgs(), "probe", ...args],
     env,
     stdout: "piped",
     stderr: "piped",
@@ -63,7 +63,7 @@ Deno.test("probe: an invalid ADAPTER_PORT exits 1 naming it", async () => {
 
 Deno.test("probe --help prints the usage and exits 0", async () => {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: [...startTaskArgs(), "probe", "--help"],
+    args: [...adapterArgs(), "probe", "--help"],
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -91,7 +91,7 @@ async function probeUnderLimit(
 ) {
   const started = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
-    args: [...startTaskArgs(), "probe", ...args],
+    args: [...adapterArgs(), "probe", ...args],
     env,
     stdout: "null",
     stderr: "piped",

@@ -5,10 +5,10 @@
 // created 0755 whatever the umask.
 import assert from "node:assert/strict";
 import {
+  adapterArgs,
   pathExists,
   sendDatagram,
   spawnAdapter,
-  startTaskArgs,
   tempDir,
   waitForRecord,
 } from "../helpers/adapter_process.ts";
@@ -140,7 +140,7 @@ Deno.test(
           command: adapterCpu === undefined ? Deno.execPath() : "taskset",
           args: [
             ...(adapterCpu === undefined ? [] : ["-c", adapterCpu, Deno.execPath()]),
-            ...startTaskArgs(),
+            ...adapterArgs(),
           ],
           env: { NOTIFY_SOCKET: path },
           waitHealthy: false,
@@ -351,7 +351,7 @@ Deno.test(
       for (const log of ["true", "false"]) {
         const adapter = await spawnAdapter({
           command: "setpriv",
-          args: [...AS_NOBODY, deno, ...startTaskArgs()],
+          args: [...AS_NOBODY, deno, ...adapterArgs()],
           env: {
             NOTIFY_SOCKET: path,
             ADAPTER_LOG: log,
@@ -425,7 +425,7 @@ Deno.test(
         const socket = `${dir.path}/${umask}/made/notify.sock`;
         const adapter = await spawnAdapter({
           command: "sh",
-          args: ["-c", `umask ${umask}; exec "$0" "$@"`, Deno.execPath(), ...startTaskArgs()],
+          args: ["-c", `umask ${umask}; exec "$0" "$@"`, Deno.execPath(), ...adapterArgs()],
           env: { NOTIFY_SOCKET: socket },
         });
         try {

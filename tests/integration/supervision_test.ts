@@ -2,10 +2,10 @@
 // timeout, and the termination message Kubernetes shows, with real children.
 import assert from "node:assert/strict";
 import {
+  adapterArgs,
   type AdapterProcess,
   pathExists,
   spawnAdapter,
-  startTaskArgs,
   tempDir,
 } from "../helpers/adapter_process.ts";
 import { needs } from "../helpers/tools.ts";
@@ -412,7 +412,7 @@ async function inMountNamespace(
       script,
       "sh",
       Deno.execPath(),
-      ...startTaskArgs(),
+      ...adapterArgs(),
       "run",
       "--",
       ...service,

@@ -3,7 +3,7 @@
 // adapter's own service manager; a configuration value that is not UTF-8 is refused, never
 // replaced by the default; a watchdog below 1 µs is no watchdog.
 import assert from "node:assert/strict";
-import { pathExists, spawnAdapter, startTaskArgs, tempDir } from "../helpers/adapter_process.ts";
+import { adapterArgs, pathExists, spawnAdapter, tempDir } from "../helpers/adapter_process.ts";
 import {
   endWrapper,
   errorRecords,
@@ -28,7 +28,7 @@ function withBytes(variables: Record<string, string>, ...rest: string[]): string
     ...Object.entries(variables).map(([name, value]) => `${name}=${value}`),
     "--",
     Deno.execPath(),
-    ...startTaskArgs(),
+    ...adapterArgs(),
     ...rest,
   ];
 }

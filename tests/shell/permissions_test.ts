@@ -8,7 +8,7 @@ import {
   TERMINATION_LOG_PATH,
   terminationPathProblem,
 } from "../../lib/shell/permissions.ts";
-import { startTaskArgs, tempDir } from "../helpers/adapter_process.ts";
+import { adapterArgs, tempDir } from "../helpers/adapter_process.ts";
 
 const outside = (text: string) =>
   `Cannot use NOTIFY_SOCKET ${JSON.stringify(text)}: the adapter's permissions allow sockets ` +
@@ -16,7 +16,7 @@ const outside = (text: string) =>
 
 /** Runs `script` with the start task's permission flags (the adapter's permission set). */
 function withAdapterPermissions(script: string, args: string[] = []): string {
-  const flags = startTaskArgs().filter((arg) => arg !== "main.ts");
+  const flags = adapterArgs().slice(0, -1);
   // The fixture lies under tests/, whose own deno.json (test packages) would be found first.
   const config = new URL("../../deno.json", import.meta.url).pathname;
   const output = new Deno.Command(Deno.execPath(), {
