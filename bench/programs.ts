@@ -19,25 +19,26 @@ export interface Program {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** `entry` (relative to the repository) started as `deno task start` starts main.ts. */
+/** `entry` (relative to the repository) started as `deno task start` starts the adapter. */
 export function denoProgram(
   name: string,
   entry: string,
   env?: Readonly<Record<string, string>>,
 ): Program {
   const args = startTaskArgs();
-  const main = args.lastIndexOf("main.ts");
-  if (main === -1) throw new Error(`No main.ts in the start task: ${args.join(" ")}`);
+  const started = args.findIndex((arg) => arg === "main.ts" || arg.endsWith(".js"));
+  if (started === -1) throw new Error(`No entry in the start task: ${args.join(" ")}`);
   return {
     name,
-    command: [Deno.execPath(), ...args.slice(0, main), entry, ...args.slice(main + 1)],
+    command: [Deno.execPath(), ...args.slice(0, started), entry, ...args.slice(started + 1)],
     env,
   };
 }
 
-/** The adapter, as `deno task start` runs it. */
+/** The adapter, as `deno task start` runs it: its entry, the bundle. */
 export function adapterProgram(): Program {
-  return denoProgram("adapter", "main.ts");
+  const args = startTaskArgs();
+  return denoProgram("adapter", args.at(-1)!);
 }
 
 /** The floor, with the adapter's `deno run` flags and permission set. */
