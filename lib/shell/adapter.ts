@@ -7,7 +7,8 @@
  */
 
 import type { LoadedConfig } from "../core/config.ts";
-import { handleRequest } from "../core/http_handler.ts";
+import { handleRequest, type HttpRequest } from "../core/http_handler.ts";
+import type { HttpResponse } from "../core/http_response.ts";
 import { memoizedParser } from "../core/notify_message.ts";
 import { initialState, type Input } from "../core/reducer.ts";
 import { signalAction } from "../core/signal_policy.ts";
@@ -18,6 +19,7 @@ import { type HttpListener, listenHttp } from "./http_server.ts";
 import { logUnexpectedErrors } from "./last_resort.ts";
 import { errorText, type Logger } from "./logging.ts";
 import { nextTurn, openSocketPoller, type SocketPoller } from "./next_turn.ts";
+import { connectionCap, logOpenFilesLimit, type OpenFilesLimit } from "./open_files_limit.ts";
 import {
   bindNotifySocket,
   type BoundSocket,
@@ -38,6 +40,8 @@ import { StartupError } from "./startup_failure.ts";
 export interface AdapterHooks {
   /** Which mode runs: the sidecar alone, or the wrapper with its child. */
   readonly mode: "sidecar" | "wrapper";
+  /** The open-files limit raised at start, or why it was not (behaviour §5.6). */
+  readonly openFilesLimit: OpenFilesLimit | Error;
   /** Wrapper mode: a signal the policy forwards. */
   readonly forward?: (signal: SignalName) => void;
   /** Wrapper mode: a signal the reducer sends the child (watchdog signal, SIGKILL). */
@@ -68,7 +72,8 @@ async function openEndpoints(
   { config, effective }: LoadedConfig,
   socketPath: SocketPath | null,
   outputs: Outputs,
-  handler: (request: Request) => Response,
+  handler: (request: HttpRequest) => HttpResponse,
+  maxConnections: number,
 ): Promise<{ bound: BoundSocket; listener: HttpListener }> {
   const { logger } = outputs;
   let bound: BoundSocket;
@@ -100,6 +105,7 @@ async function openEndpoints(
       logger,
       schedule,
       handler,
+      limits: { maxConnections },
     });
     return { bound, listener };
   } catch (error) {
@@ -135,6 +141,7 @@ export async function startAdapter(
   logUnexpectedErrors(logger);
   logger.log("info", "Configuration", loaded.effective);
   for (const warning of loaded.warnings) logger.log("warning", warning, {});
+  logOpenFilesLimit(logger, hooks.openFilesLimit);
 
   // Listeners first: a stop requested while binding is honoured once the adapter runs.
   let early: Input | undefined;
@@ -189,6 +196,7 @@ export async function startAdapter(
         { wall: Date.now(), monotonic: now() },
         outputs.droppedLines(),
       ),
+    connectionCap(hooks.openFilesLimit),
   );
 
   const parse = memoizedParser();

@@ -13,6 +13,9 @@ import { LIBC_PATHS } from "./permissions.ts";
 
 /** The libc functions wrapper mode calls, with their C signatures as Deno's FFI spells them. */
 export const LIBC_SYMBOLS = {
+  // Every adapter mode: raising the open-files limit at start (open_files_limit.ts).
+  getrlimit: { parameters: ["i32", "buffer"], result: "i32" },
+  setrlimit: { parameters: ["i32", "buffer"], result: "i32" },
   waitid: { parameters: ["i32", "u32", "buffer", "i32"], result: "i32" },
   waitpid: { parameters: ["i32", "buffer", "i32"], result: "i32" },
   open: { parameters: ["buffer", "i32"], result: "i32" },

@@ -16,6 +16,7 @@ import type { Logger } from "../../shell/logging.ts";
 import { dropPermissions } from "../../shell/permissions.ts";
 import { readEnvironment } from "../../shell/environment.ts";
 import { type Libc, loadLibc } from "../../shell/libc.ts";
+import { raiseOpenFilesLimit, withLimitFoundAtStart } from "../../shell/open_files_limit.ts";
 import { type Reaper, startReaper } from "../../shell/reaper.ts";
 import { schedule } from "../../shell/schedule.ts";
 import type { SocketPath } from "../../shell/socket_path.ts";
@@ -81,8 +82,12 @@ export async function runWrapper(
   let reaper: Reaper | undefined;
   let libc: Libc | undefined;
   const early: SignalName[] = [];
+  const opened = loadLibc();
+  dropPermissions("ffi");
+  const openFilesLimit = raiseOpenFilesLimit(opened);
   const adapter = await startAdapter(loaded, socketPath, {
     mode: "wrapper",
+    openFilesLimit,
     forward: (signal) =>
       child === undefined ? early.push(signal) : forward(child, signal, adapter.logger),
     signalChild: (signal) => child?.kill(signal),
@@ -97,8 +102,6 @@ export async function runWrapper(
   });
   const { logger } = adapter;
 
-  const opened = loadLibc();
-  dropPermissions("ffi");
   if (opened instanceof Error) {
     logger.log(
       "warning",
@@ -114,7 +117,11 @@ export async function runWrapper(
   }
   prepareEnvironment();
   try {
-    child = spawn(command, serviceVariables(config));
+    child = withLimitFoundAtStart(
+      libc,
+      openFilesLimit,
+      () => spawn(command, serviceVariables(config)),
+    );
   } catch (error) {
     const { exitStatus, message } = spawnFailure(command[0], error);
     logger.log("error", message, { command: command[0], exitStatus });
