@@ -7,7 +7,8 @@
  * bytes per request.
  *
  *   deno run -A bench/http_soak_probe.ts [--seconds=180] [--warmup=60] [--sample-ms=2000]
- *     [--connection=keep-alive|close] [--target=NAME=ROOT]... [--floor=false]
+ *     [--rate=1000] [--paths=/livez,/readyz,/metrics,/status] [--connection=keep-alive|close]
+ *     [--target=NAME=ROOT]... [--floor=false]
  *     [--v8-flags=--trace-gc]
  *
  * With `--v8-flags`, each program's stdout (where V8 writes its traces) goes to
@@ -16,14 +17,15 @@
  * `--target` adds the adapter of another checkout (a root with deno.json and main.ts); the
  * adapter of this checkout is always measured. `--connection=close` opens a new connection
  * per request, as kubelet does; keep-alive is one connection for the whole run, as Prometheus
- * keeps one. Prints one JSON object per program and a table. Not a `deno bench` file.
+ * keeps one. `--rate` paces each client to that many requests per second (0: as fast as the
+ * program answers). Prints one JSON object per program. Not a `deno bench` file.
  *
  * @module
  */
 
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 const FLOOR_SCRIPT = new URL("./floor.ts", import.meta.url).pathname;
-const PATHS = ["/livez", "/readyz", "/metrics", "/status"];
+const DEFAULT_PATHS = "/livez,/readyz,/metrics,/status";
 
 interface Program {
   readonly name: string;
@@ -76,10 +78,16 @@ async function readResponse(conn: Deno.Conn, buffer: Uint8Array): Promise<boolea
   }
 }
 
-/** Asks the paths in turn until `until`; returns the number of answers. */
-async function drive(port: number, keepAlive: boolean, until: () => boolean): Promise<number> {
+/** Asks the paths in turn until `until`, `rate` a second (0: no pacing); the answers. */
+async function drive(
+  port: number,
+  paths: readonly string[],
+  keepAlive: boolean,
+  rate: number,
+  until: () => boolean,
+): Promise<number> {
   const buffer = new Uint8Array(1 << 16);
-  const requests = PATHS.map((path) =>
+  const requests = paths.map((path) =>
     encoder.encode(
       `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUser-Agent: soak\r\n` +
         `Accept: */*\r\n${keepAlive ? "" : "Connection: close\r\n"}\r\n`,
@@ -87,7 +95,12 @@ async function drive(port: number, keepAlive: boolean, until: () => boolean): Pr
   );
   let answered = 0;
   let conn: Deno.Conn | undefined;
+  const started = performance.now();
   while (!until()) {
+    if (rate > 0 && answered >= rate * (performance.now() - started) / 1000) {
+      await sleep(5);
+      continue;
+    }
     conn ??= await Deno.connect({ hostname: "127.0.0.1", port });
     await conn.write(requests[answered % requests.length]);
     if (!await readResponse(conn, buffer)) throw new Error("closed before an answer");
@@ -129,6 +142,8 @@ async function main() {
     warmup: "60",
     "sample-ms": "2000",
     connection: "keep-alive",
+    rate: "0",
+    paths: DEFAULT_PATHS,
   };
   const targets: string[] = [];
   for (const arg of Deno.args) {
@@ -180,7 +195,10 @@ async function main() {
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   const done = () => elapsed() >= seconds;
-  const clients = runs.map(async (run) => run.answered = await drive(run.port, keepAlive, done));
+  const rate = Number(flags.rate);
+  const clients = runs.map(async (run) =>
+    run.answered = await drive(run.port, flags.paths.split(","), keepAlive, rate, done)
+  );
   const sampler = (async () => {
     while (!done()) {
       for (const run of runs) run.samples.push([elapsed(), rssKiB(run.child.pid)]);

@@ -6,7 +6,17 @@
  */
 
 const MS_PER_DAY = 86_400_000;
-const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+// "00" to "99". Digits come from this table, not from turning numbers into text: V8 keeps the
+// text of numbers in a cache whose strings it allocates in the old generation, where they stay
+// until a full collection; a probe body's milliseconds are a new number every time, and the
+// heap grew by a string every few requests (issue 20).
+const TWO_DIGITS: readonly string[] = Array.from(
+  { length: 100 },
+  (_, n) => String.fromCharCode(48 + Math.floor(n / 10), 48 + (n % 10)),
+);
+const two = (n: number) => TWO_DIGITS[n];
+const three = (n: number) => String.fromCharCode(48 + Math.floor(n / 100)) + TWO_DIGITS[n % 100];
+const four = (n: number) => TWO_DIGITS[Math.floor(n / 100)] + TWO_DIGITS[n % 100];
 
 /**
  * RFC 3339 in UTC with a `+00:00` offset, to the millisecond.
@@ -29,9 +39,9 @@ export function rfc3339(wallMilliseconds: number): string {
   const minutes = Math.floor(rest / 60_000);
   rest -= minutes * 60_000;
   const seconds = Math.floor(rest / 1_000);
-  return `${String(year).padStart(4, "0")}-${two(month)}-${two(day)}T${two(hours)}:${
-    two(minutes)
-  }:${two(seconds)}.${String(rest - seconds * 1_000).padStart(3, "0")}+00:00`;
+  return `${four(year)}-${two(month)}-${two(day)}T${two(hours)}:${two(minutes)}:${two(seconds)}.${
+    three(rest - seconds * 1_000)
+  }+00:00`;
 }
 
 const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -55,7 +65,7 @@ export function httpDate(wallMilliseconds: number): string {
   const [year, month, day] = civilFromDays(days);
   // 1970-01-01 was a Thursday.
   const weekday = WEEKDAYS[(((days + 4) % 7) + 7) % 7];
-  return `${weekday}, ${two(day)} ${MONTHS[month - 1]} ${String(year).padStart(4, "0")} ${
+  return `${weekday}, ${two(day)} ${MONTHS[month - 1]} ${four(year)} ${
     two(Math.floor(rest / 3_600))
   }:${two(Math.floor(rest / 60) % 60)}:${two(rest % 60)} GMT`;
 }
