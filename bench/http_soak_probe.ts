@@ -8,7 +8,7 @@
  *
  *   deno run -A bench/http_soak_probe.ts [--seconds=180] [--warmup=60] [--sample-ms=2000]
  *     [--rate=1000] [--paths=/livez,/readyz,/metrics,/status] [--connection=keep-alive|close]
- *     [--target=NAME=ROOT]... [--floor=false]
+ *     [--target=NAME=ROOT]... [--env=NAME=VALUE]... [--floor=false]
  *     [--v8-flags=--trace-gc]
  *
  * With `--v8-flags`, each program's stdout (where V8 writes its traces) goes to
@@ -18,7 +18,10 @@
  * adapter of this checkout is always measured. `--connection=close` opens a new connection
  * per request, as kubelet does; keep-alive is one connection for the whole run, as Prometheus
  * keeps one. `--rate` paces each client to that many requests per second (0: as fast as the
- * program answers). Prints one JSON object per program. Not a `deno bench` file.
+ * program answers). `--env` sets a variable for every program: with
+ * `--env=ADAPTER_UNIT_TIMEOUT_START_SEC=1h` a deadline stays armed, as a watchdog keeps one, so
+ * that /metrics has a deadline sample throughout (by default the start timer fires at 90 s).
+ * Prints one JSON object per program. Not a `deno bench` file.
  *
  * @module
  */
@@ -146,11 +149,15 @@ async function main() {
     paths: DEFAULT_PATHS,
   };
   const targets: string[] = [];
+  const env: Record<string, string> = {};
   for (const arg of Deno.args) {
     const match = /^--([a-z0-9-]+)=(.*)$/.exec(arg);
     if (match === null) throw new Error(`Unexpected argument ${JSON.stringify(arg)}`);
     if (match[1] === "target") targets.push(match[2]);
-    else flags[match[1]] = match[2];
+    else if (match[1] === "env") {
+      const [name, ...value] = match[2].split("=");
+      env[name] = value.join("=");
+    } else flags[match[1]] = match[2];
   }
   const seconds = Number(flags.seconds);
   const warmup = Number(flags.warmup);
@@ -175,6 +182,7 @@ async function main() {
         ADAPTER_HOST: "127.0.0.1",
         ADAPTER_ECHO: "false",
         ADAPTER_LOG: "false",
+        ...env,
       },
       stdin: "null",
       stdout: v8Flags === undefined ? "null" : "piped",

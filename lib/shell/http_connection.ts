@@ -39,7 +39,7 @@ export interface ConnectionTimeouts {
   readonly headTimeoutMs: number;
   /** From an answer to the first byte of the next request on a kept connection. */
   readonly idleTimeoutMs: number;
-  /** For writing one answer. */
+  /** For writing one answer (a client that reads nothing holds it up). */
   readonly answerTimeoutMs: number;
   /** For the client to close after the last answer, before the server closes. */
   readonly lingerMs: number;
@@ -127,12 +127,21 @@ export async function serveConnection(
   let length = 0;
   // Where the search for the end of the head resumes: bytes before it were searched.
   let searched = 0;
+  // Kept after an answer, nothing of the next request read yet.
+  let kept = false;
   for (;;) {
     const end = length === 0 ? -1 : headEnd(buffer.subarray(0, length), searched);
     const reading = end === -1 && length < MAX_HEAD_BYTES
       ? undefined
       : readRequestHead(buffer.subarray(0, length));
     if (reading === undefined || reading.kind === "incomplete") {
+      // A later request whose head did not come whole with its first bytes: its deadline runs
+      // from them. Not for each request: a head comes whole in one read, and a deadline before
+      // the sweep already armed would arm another timer (issue 20).
+      if (kept && length > 0) {
+        kept = false;
+        enter(tracked, "head", ports, timeouts.headTimeoutMs);
+      }
       if (length === buffer.length) {
         const grown = new Uint8Array(Math.min(MAX_HEAD_BYTES, buffer.length * 2));
         grown.set(buffer);
@@ -140,10 +149,6 @@ export async function serveConnection(
       }
       const count = await conn.read(buffer.subarray(length));
       if (count === null) return;
-      // The first byte of a later request starts its head deadline.
-      if (length === 0 && tracked.answered > 0) {
-        enter(tracked, "head", ports, timeouts.headTimeoutMs);
-      }
       // A head's end (LF LF or LF CR LF) may begin up to two bytes before the new ones.
       searched = Math.max(0, length - 2);
       length += count;
@@ -168,6 +173,7 @@ export async function serveConnection(
     buffer.copyWithin(0, reading.length, length);
     length -= reading.length;
     searched = 0;
-    enter(tracked, "head", ports, length > 0 ? timeouts.headTimeoutMs : timeouts.idleTimeoutMs);
+    kept = length === 0;
+    enter(tracked, "head", ports, kept ? timeouts.idleTimeoutMs : timeouts.headTimeoutMs);
   }
 }

@@ -367,7 +367,7 @@ Deno.test("HTTP_LIMITS: 256 connections, a head within 10 s, kept 30 s idle", ()
     maxConnections: 256,
     headTimeoutMs: 10_000,
     idleTimeoutMs: 30_000,
-    answerTimeoutMs: 10_000,
+    answerTimeoutMs: 30_000,
     lingerMs: 2_000,
     sweepMs: 1_000,
   });
