@@ -993,6 +993,23 @@ function rfc3339(wallMilliseconds) {
   const ms = Math.trunc(wallMilliseconds);
   const days = Math.floor(ms / MS_PER_DAY);
   let rest = ms - days * MS_PER_DAY;
+  const [year, month, day] = civilFromDays(days);
+  const hours = Math.floor(rest / 36e5);
+  rest -= hours * 36e5;
+  const minutes = Math.floor(rest / 6e4);
+  rest -= minutes * 6e4;
+  const seconds2 = Math.floor(rest / 1e3);
+  return `${four(year)}-${two(month)}-${two(day)}T${two(hours)}:${two(minutes)}:${two(seconds2)}.${three(rest - seconds2 * 1e3)}+00:00`;
+}
+function httpDate(wallMilliseconds) {
+  const seconds2 = Math.floor(wallMilliseconds / 1e3);
+  const days = Math.floor(seconds2 / 86400);
+  const rest = seconds2 - days * 86400;
+  const [year, month, day] = civilFromDays(days);
+  const weekday = WEEKDAYS[((days + 4) % 7 + 7) % 7];
+  return `${weekday}, ${two(day)} ${MONTHS[month - 1]} ${four(year)} ${two(Math.floor(rest / 3600))}:${two(Math.floor(rest / 60) % 60)}:${two(rest % 60)} GMT`;
+}
+function civilFromDays(days) {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
@@ -1001,19 +1018,45 @@ function rfc3339(wallMilliseconds) {
   const mp = Math.floor((5 * doy + 2) / 153);
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  const hours = Math.floor(rest / 36e5);
-  rest -= hours * 36e5;
-  const minutes = Math.floor(rest / 6e4);
-  rest -= minutes * 6e4;
-  const seconds2 = Math.floor(rest / 1e3);
-  return `${String(year).padStart(4, "0")}-${two(month)}-${two(day)}T${two(hours)}:${two(minutes)}:${two(seconds2)}.${String(rest - seconds2 * 1e3).padStart(3, "0")}+00:00`;
+  return [
+    yoe + era * 400 + (month <= 2 ? 1 : 0),
+    month,
+    day
+  ];
 }
-var MS_PER_DAY, two;
+var MS_PER_DAY, TWO_DIGITS, two, three, four, WEEKDAYS, MONTHS;
 var init_timestamp = __esm({
   "lib/core/timestamp.ts"() {
     MS_PER_DAY = 864e5;
-    two = (n) => n < 10 ? `0${n}` : `${n}`;
+    TWO_DIGITS = Array.from({
+      length: 100
+    }, (_, n) => String.fromCharCode(48 + Math.floor(n / 10), 48 + n % 10));
+    two = (n) => TWO_DIGITS[n];
+    three = (n) => String.fromCharCode(48 + Math.floor(n / 100)) + TWO_DIGITS[n % 100];
+    four = (n) => TWO_DIGITS[Math.floor(n / 100)] + TWO_DIGITS[n % 100];
+    WEEKDAYS = [
+      "Sun",
+      "Mon",
+      "Tue",
+      "Wed",
+      "Thu",
+      "Fri",
+      "Sat"
+    ];
+    MONTHS = [
+      "Jan",
+      "Feb",
+      "Mar",
+      "Apr",
+      "May",
+      "Jun",
+      "Jul",
+      "Aug",
+      "Sep",
+      "Oct",
+      "Nov",
+      "Dec"
+    ];
   }
 });
 
@@ -1641,50 +1684,40 @@ var init_watchdog_margin = __esm({
 });
 
 // lib/core/metrics.ts
-function histogramSamples(histogram) {
-  const samples = [];
+function labelSet(label, value) {
+  let byValue = labelSets.get(label);
+  if (byValue === void 0) labelSets.set(label, byValue = /* @__PURE__ */ new Map());
+  let text = byValue.get(value);
+  if (text === void 0) byValue.set(value, text = `{${label}="${escapeLabel(value)}"}`);
+  return text;
+}
+function histogramSamples(emit, histogram) {
   let count = 0;
   histogram.counts.forEach((observations, bucket) => {
     count += observations;
-    const le = bucket < WATCHDOG_RATIO_BOUNDS.length ? String(WATCHDOG_RATIO_BOUNDS[bucket]) : "+Inf";
-    samples.push([
-      {
-        le
-      },
-      count,
-      "_bucket"
-    ]);
+    emit(BUCKET_LABELS[bucket], count, "_bucket");
   });
-  samples.push([
-    {},
-    histogram.sum,
-    "_sum"
-  ], [
-    {},
-    count,
-    "_count"
-  ]);
-  return samples;
+  emit("", histogram.sum, "_sum");
+  emit("", count, "_count");
 }
 function escapeLabel(value) {
   return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
-function formatLabels(labels) {
-  const pairs = Object.entries(labels).map(([name, value]) => `${name}="${escapeLabel(value)}"`);
-  return pairs.length === 0 ? "" : `{${pairs.join(",")}}`;
-}
 function renderMetrics(state, clock, dropped = NO_DROPPED_LINES) {
-  const lines = [];
-  for (const family of FAMILIES) {
-    const name = METRIC_PREFIX + family.name;
-    lines.push(`# HELP ${name} ${family.help}`, `# TYPE ${name} ${family.type}`);
-    for (const [labels, value, suffix = ""] of family.samples(state, clock, dropped)) {
-      lines.push(`${name}${suffix}${formatLabels(labels)} ${value}`);
-    }
+  let text = "";
+  let name = "";
+  const emit = (labels, value, suffix = "") => {
+    text += `${name}${suffix}${labels} ${JSON.stringify(value)}
+`;
+  };
+  for (let index = 0; index < FAMILIES.length; index++) {
+    name = NAMES[index];
+    text += HEADERS[index];
+    FAMILIES[index].samples(emit, state, clock, dropped);
   }
-  return lines.join("\n") + "\n";
+  return text;
 }
-var METRIC_PREFIX, METRICS_CONTENT_TYPE, NO_DROPPED_LINES, labelled, flag, secondsUntil, FAMILIES;
+var METRIC_PREFIX, METRICS_CONTENT_TYPE, NO_DROPPED_LINES, labelSets, labelled, flag, secondsUntil, BUCKET_LABELS, FAMILIES, NAMES, HEADERS;
 var init_metrics = __esm({
   "lib/core/metrics.ts"() {
     init_version();
@@ -1695,168 +1728,137 @@ var init_metrics = __esm({
       stdout: 0,
       stderr: 0
     });
-    labelled = (label, counts) => Object.entries(counts).map(([value, count]) => [
-      {
-        [label]: value
-      },
-      count
-    ]);
-    flag = (value) => [
-      [
-        {},
-        value ? 1 : 0
-      ]
-    ];
-    secondsUntil = (deadline, clock) => deadline === null ? [] : [
-      [
-        {},
-        Math.max(0, deadline - clock.monotonic) / 1e3
-      ]
-    ];
+    labelSets = /* @__PURE__ */ new Map();
+    labelled = (emit, label, counts) => {
+      for (const value in counts) emit(labelSet(label, value), counts[value]);
+    };
+    flag = (emit, value) => emit("", value ? 1 : 0);
+    secondsUntil = (emit, deadline, clock) => {
+      if (deadline !== null) emit("", Math.max(0, deadline - clock.monotonic) / 1e3);
+    };
+    BUCKET_LABELS = [
+      ...WATCHDOG_RATIO_BOUNDS.map(String),
+      "+Inf"
+    ].map((le) => labelSet("le", le));
     FAMILIES = Object.freeze([
       {
         name: "info",
         type: "gauge",
         help: "Always 1; the version label says which adapter answers.",
-        samples: () => [
-          [
-            {
-              version: VERSION
-            },
-            1
-          ]
-        ]
+        samples: (emit) => emit(labelSet("version", VERSION), 1)
       },
       {
         name: "start_time_seconds",
         type: "gauge",
         help: "Unix time at which the adapter became healthy (socket bound, HTTP listening).",
-        samples: (state, clock) => state.startedAtMs === null ? [] : [
-          [
-            {},
-            Math.round(clock.origin + state.startedAtMs) / 1e3
-          ]
-        ]
+        samples: (emit, state, clock) => {
+          if (state.startedAtMs !== null) {
+            emit("", Math.round(clock.origin + state.startedAtMs) / 1e3);
+          }
+        }
       },
       {
         name: "datagrams_total",
         type: "counter",
         help: "Datagrams received on NOTIFY_SOCKET.",
-        samples: (state) => [
-          [
-            {},
-            state.counters.datagrams
-          ]
-        ]
+        samples: (emit, state) => emit("", state.counters.datagrams)
       },
       {
         name: "lines_total",
         type: "counter",
         help: "Accepted message lines by key (X_* for every extension key).",
-        samples: (state) => labelled("key", state.counters.lines)
+        samples: (emit, state) => labelled(emit, "key", state.counters.lines)
       },
       {
         name: "events_total",
         type: "counter",
         help: "Events by name.",
-        samples: (state) => labelled("event", state.counters.events)
+        samples: (emit, state) => labelled(emit, "event", state.counters.events)
       },
       {
         name: "rejected_total",
         type: "counter",
         help: "Rejected input (whole datagrams or lines) by reason.",
-        samples: (state) => labelled("reason", state.counters.rejected)
+        samples: (emit, state) => labelled(emit, "reason", state.counters.rejected)
       },
       {
         name: "output_dropped_lines_total",
         type: "counter",
         help: "Echo (stdout) and log (stderr) lines dropped because the output did not keep up.",
-        samples: (_state, _clock, dropped) => [
-          [
-            {
-              output: "stdout"
-            },
-            dropped.stdout
-          ],
-          [
-            {
-              output: "stderr"
-            },
-            dropped.stderr
-          ]
-        ]
+        samples: (emit, _state, _clock, dropped) => {
+          emit(labelSet("output", "stdout"), dropped.stdout);
+          emit(labelSet("output", "stderr"), dropped.stderr);
+        }
       },
       {
         name: "healthz",
         type: "gauge",
         help: "1 when /healthz answers 200.",
-        samples: (state) => flag(state.healthz)
+        samples: (emit, state) => flag(emit, state.healthz)
       },
       {
         name: "livez",
         type: "gauge",
         help: "1 when /livez answers 200.",
-        samples: (state) => flag(state.livez)
+        samples: (emit, state) => flag(emit, state.livez)
       },
       {
         name: "readyz",
         type: "gauge",
         help: "1 when /readyz answers 200.",
-        samples: (state) => flag(state.readyz)
+        samples: (emit, state) => flag(emit, state.readyz)
       },
       {
         name: "watchdog_timeout_seconds",
         type: "gauge",
         help: "The watchdog timeout in force; 0 when there is no watchdog.",
-        samples: (state) => [
-          [
-            {},
-            state.watchdogTimeoutMs / 1e3
-          ]
-        ]
+        samples: (emit, state) => emit("", state.watchdogTimeoutMs / 1e3)
       },
       {
         name: "watchdog_deadline_seconds",
         type: "gauge",
         help: "Seconds until the watchdog expires; absent while it is not armed.",
-        samples: (state, clock) => secondsUntil(state.watchdogDeadlineMs, clock)
+        samples: (emit, state, clock) => secondsUntil(emit, state.watchdogDeadlineMs, clock)
       },
       {
         name: "watchdog_ping_interval_ratio",
         type: "histogram",
         help: "At each measured WATCHDOG=1, the time since the watchdog last started (the previous ping, or the READY=1 or WATCHDOG_USEC= that armed it), over the timeout.",
-        samples: (state) => histogramSamples(state.watchdogMargin.interval)
+        samples: (emit, state) => histogramSamples(emit, state.watchdogMargin.interval)
       },
       {
         name: "watchdog_margin_ratio",
         type: "histogram",
         help: "At each measured WATCHDOG=1, the time that was left before the watchdog deadline, over the timeout; 0 when the deadline had passed.",
-        samples: (state) => histogramSamples(state.watchdogMargin.margin)
+        samples: (emit, state) => histogramSamples(emit, state.watchdogMargin.margin)
       },
       {
         name: "start_deadline_seconds",
         type: "gauge",
         help: "Seconds until the start timeout; absent once READY=1 came or with no start timeout.",
-        samples: (state, clock) => secondsUntil(state.startDeadlineMs, clock)
+        samples: (emit, state, clock) => secondsUntil(emit, state.startDeadlineMs, clock)
       }
     ]);
+    NAMES = FAMILIES.map((family) => METRIC_PREFIX + family.name);
+    HEADERS = FAMILIES.map(({ help, type }, index) => `# HELP ${NAMES[index]} ${help}
+# TYPE ${NAMES[index]} ${type}
+`);
   }
 });
 
 // lib/core/request_path.ts
-function requestPath(url, host) {
-  const schemeEnd = url.indexOf("://");
-  if (schemeEnd === -1) return url;
-  const authorityStart = schemeEnd + 3;
-  let targetStart = -1;
-  if (host !== null && url.startsWith(host, authorityStart)) {
-    targetStart = authorityStart + host.length;
+function requestPath(target) {
+  let pathStart = 0;
+  if (target[0] !== "/") {
+    const schemeEnd = target.indexOf("://");
+    if (schemeEnd === -1) return target;
+    pathStart = schemeEnd + 3;
+    while (pathStart < target.length && !"/?#".includes(target[pathStart])) pathStart++;
+    if (target[pathStart] !== "/") return "/";
   }
-  if (url[targetStart] !== "/") targetStart = url.indexOf("/", authorityStart);
-  if (targetStart === -1) return "/";
-  const target = url.slice(targetStart);
-  const end = target.search(/[?#]/);
-  return end === -1 ? target : target.slice(0, end);
+  let end = pathStart;
+  while (end < target.length && target[end] !== "?" && target[end] !== "#") end++;
+  return pathStart === 0 && end === target.length ? target : target.slice(pathStart, end);
 }
 var init_request_path = __esm({
   "lib/core/request_path.ts"() {
@@ -1864,14 +1866,12 @@ var init_request_path = __esm({
 });
 
 // lib/core/http_handler.ts
-function json(body, status, extraHeaders = {}) {
-  return new Response(JSON.stringify(body), {
+function json(body, status, headers = JSON_HEADERS) {
+  return {
     status,
-    headers: {
-      ...JSON_HEADERS,
-      ...extraHeaders
-    }
-  });
+    headers,
+    body: JSON.stringify(body)
+  };
 }
 function probeBody(state, clock) {
   return {
@@ -1926,31 +1926,27 @@ function statusBody(state, clock, dropped) {
     }
   };
 }
-function withoutBody(response) {
-  return new Response(null, {
-    status: response.status,
-    headers: response.headers
-  });
-}
 function handleRequest(request, state, clock, dropped = NO_DROPPED_LINES) {
-  const path = requestPath(request.url, request.headers.get("host"));
+  const path = requestPath(request.target);
   const route = Object.hasOwn(ROUTES, path) ? ROUTES[path] : void 0;
   if (route === void 0) return json({
     error: "Not found",
     path
   }, 404);
-  if (request.method === "HEAD") return withoutBody(route(state, clock, dropped));
-  if (request.method !== "GET") {
+  if (request.method !== "GET" && request.method !== "HEAD") {
     return json({
       error: "Method not allowed",
       method: request.method
-    }, 405, {
-      allow: ALLOWED_METHODS
-    });
+    }, 405, METHOD_NOT_ALLOWED_HEADERS);
   }
   return route(state, clock, dropped);
 }
-var JSON_HEADERS, ALLOWED_METHODS, seconds, roundedSeconds, secondsUntil2, rounded, lastPing, probe, ROUTES;
+function refusal(status) {
+  return json({
+    error: REFUSALS[status] ?? "Bad request"
+  }, status);
+}
+var JSON_HEADERS, METHOD_NOT_ALLOWED_HEADERS, METRICS_HEADERS, seconds, roundedSeconds, secondsUntil2, rounded, lastPing, probe, ROUTES, REFUSALS;
 var init_http_handler = __esm({
   "lib/core/http_handler.ts"() {
     init_counters();
@@ -1960,11 +1956,18 @@ var init_http_handler = __esm({
     init_request_path();
     init_timestamp();
     init_version();
-    JSON_HEADERS = {
+    JSON_HEADERS = Object.freeze({
       "content-type": "application/json",
       "cache-control": "no-store"
-    };
-    ALLOWED_METHODS = "GET, HEAD";
+    });
+    METHOD_NOT_ALLOWED_HEADERS = Object.freeze({
+      ...JSON_HEADERS,
+      allow: "GET, HEAD"
+    });
+    METRICS_HEADERS = Object.freeze({
+      "content-type": METRICS_CONTENT_TYPE,
+      "cache-control": "no-store"
+    });
     seconds = (milliseconds) => milliseconds / 1e3;
     roundedSeconds = (milliseconds) => Math.round(milliseconds) / 1e3;
     secondsUntil2 = (deadline, clock) => deadline === null ? null : seconds(Math.max(0, deadline - clock.monotonic));
@@ -1982,12 +1985,18 @@ var init_http_handler = __esm({
         probe(name)
       ])),
       "/status": (state, clock, dropped) => json(statusBody(state, clock, dropped), 200),
-      "/metrics": (state, clock, dropped) => new Response(renderMetrics(state, clock, dropped), {
-        headers: {
-          "content-type": METRICS_CONTENT_TYPE,
-          "cache-control": "no-store"
-        }
+      "/metrics": (state, clock, dropped) => ({
+        status: 200,
+        headers: METRICS_HEADERS,
+        body: renderMetrics(state, clock, dropped)
       })
+    });
+    REFUSALS = Object.freeze({
+      400: "Bad request",
+      414: "Request target too long",
+      431: "Request header too large",
+      500: "Internal error",
+      505: "HTTP version not supported"
     });
   }
 });
@@ -3106,6 +3115,224 @@ var init_deadline_timer = __esm({
   }
 });
 
+// lib/core/http_response.ts
+function responseHead(response, framing) {
+  let head = `HTTP/1.1 ${response.status} ${REASON_PHRASES[response.status] ?? ""}\r
+`;
+  for (const name in response.headers) head += `${name}: ${response.headers[name]}\r
+`;
+  head += `content-length: ${framing.contentLength}\r
+date: ${framing.date}\r
+`;
+  return framing.close ? `${head}connection: close\r
+\r
+` : `${head}\r
+`;
+}
+var REASON_PHRASES;
+var init_http_response = __esm({
+  "lib/core/http_response.ts"() {
+    REASON_PHRASES = Object.freeze({
+      200: "OK",
+      400: "Bad Request",
+      404: "Not Found",
+      405: "Method Not Allowed",
+      414: "URI Too Long",
+      431: "Request Header Fields Too Large",
+      500: "Internal Server Error",
+      503: "Service Unavailable",
+      505: "HTTP Version Not Supported"
+    });
+  }
+});
+
+// lib/core/request_head.ts
+function headEnd(bytes, from = 0) {
+  for (let index = bytes.indexOf(LF2, from); index !== -1; index = bytes.indexOf(LF2, index + 1)) {
+    if (bytes[index + 1] === LF2) return index + 2;
+    if (bytes[index + 1] === CR2 && bytes[index + 2] === LF2) return index + 3;
+  }
+  return -1;
+}
+function readRequestHead(bytes) {
+  const start2 = bytes[0] === LF2 ? 1 : bytes[0] === CR2 && bytes[1] === LF2 ? 2 : 0;
+  const end = headEnd(bytes, start2);
+  if (end === -1) {
+    if (bytes.length < MAX_HEAD_BYTES) return INCOMPLETE;
+    return {
+      kind: "refused",
+      status: bytes.indexOf(LF2, start2) === -1 ? 414 : 431
+    };
+  }
+  if (end > MAX_HEAD_BYTES) return {
+    kind: "refused",
+    status: 431
+  };
+  const lines = latin1.decode(bytes.subarray(start2, end)).split("\n");
+  lines.length -= 2;
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index];
+    if (line.endsWith("\r")) lines[index] = line.slice(0, -1);
+  }
+  const request = REQUEST_LINE.exec(lines[0]);
+  if (request === null) return REFUSED_400;
+  const [, method, target, major, minor] = request;
+  if (major !== "1") return {
+    kind: "refused",
+    status: 505
+  };
+  let keepAlive = minor !== "0";
+  let hasBody = false;
+  let contentLength;
+  for (let index = 1; index < lines.length; index++) {
+    const line = lines[index];
+    const field = FIELD_LINE.exec(line);
+    if (field === null || CONTROL.test(field[2])) return REFUSED_400;
+    switch (field[1].toLowerCase()) {
+      case "connection":
+        for (const option of field[2].toLowerCase().split(",")) {
+          const token = option.trim();
+          if (token === "close") keepAlive = false;
+        }
+        break;
+      case "content-length":
+        for (const value of field[2].split(",")) {
+          const length = value.trim();
+          if (!DIGITS.test(length) || contentLength !== void 0 && contentLength !== length) {
+            return REFUSED_400;
+          }
+          contentLength = length;
+        }
+        if (/[1-9]/.test(contentLength)) hasBody = true;
+        break;
+      case "transfer-encoding":
+        hasBody = true;
+        break;
+    }
+  }
+  return {
+    kind: "complete",
+    head: {
+      method,
+      target,
+      keepAlive,
+      hasBody
+    },
+    length: end
+  };
+}
+var MAX_HEAD_BYTES, LF2, CR2, TOKEN, REQUEST_LINE, FIELD_LINE, CONTROL, DIGITS, REFUSED_400, INCOMPLETE, latin1;
+var init_request_head = __esm({
+  "lib/core/request_head.ts"() {
+    MAX_HEAD_BYTES = 8 * 1024;
+    LF2 = 10;
+    CR2 = 13;
+    TOKEN = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+";
+    REQUEST_LINE = new RegExp(`^(${TOKEN}) ([\\x21-\\x7e]+) HTTP/(\\d)\\.(\\d)$`);
+    FIELD_LINE = new RegExp(`^(${TOKEN}):[\\t ]*(.*?)[\\t ]*$`);
+    CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
+    DIGITS = /^\d+$/;
+    REFUSED_400 = {
+      kind: "refused",
+      status: 400
+    };
+    INCOMPLETE = {
+      kind: "incomplete"
+    };
+    latin1 = new TextDecoder("latin1");
+  }
+});
+
+// lib/shell/http_connection.ts
+function enter(tracked, phase, ports, timeoutMs) {
+  tracked.phase = phase;
+  tracked.deadline = ports.now() + timeoutMs;
+  ports.watch(tracked.deadline);
+}
+function answerBytes(response, head, date, close) {
+  const body = encoder2.encode(response.body);
+  const text = responseHead(response, {
+    contentLength: body.length,
+    date,
+    close
+  });
+  const bytes = new Uint8Array(text.length + (head ? 0 : body.length));
+  encoder2.encodeInto(text, bytes);
+  if (!head) bytes.set(body, text.length);
+  return bytes;
+}
+async function writeAll2(conn, bytes) {
+  for (let written = 0; written < bytes.length; ) {
+    written += await conn.write(bytes.subarray(written));
+  }
+}
+async function linger(tracked, ports, lingerMs) {
+  enter(tracked, "linger", ports, lingerMs);
+  await tracked.conn.closeWrite();
+  const sink = new Uint8Array(4096);
+  for (let drained = 0; drained < MAX_LINGER_BYTES; ) {
+    const count = await tracked.conn.read(sink);
+    if (count === null) return;
+    drained += count;
+  }
+}
+async function serveConnection(tracked, ports, timeouts) {
+  const { conn } = tracked;
+  let buffer = new Uint8Array(INITIAL_BUFFER_BYTES);
+  let length = 0;
+  let searched = 0;
+  let kept = false;
+  for (; ; ) {
+    const end = length === 0 ? -1 : headEnd(buffer.subarray(0, length), searched);
+    const reading = end === -1 && length < MAX_HEAD_BYTES ? void 0 : readRequestHead(buffer.subarray(0, length));
+    if (reading === void 0 || reading.kind === "incomplete") {
+      if (kept && length > 0) {
+        kept = false;
+        enter(tracked, "head", ports, timeouts.headTimeoutMs);
+      }
+      if (length === buffer.length) {
+        const grown = new Uint8Array(Math.min(MAX_HEAD_BYTES, buffer.length * 2));
+        grown.set(buffer);
+        buffer = grown;
+      }
+      const count = await conn.read(buffer.subarray(length));
+      if (count === null) return;
+      searched = Math.max(0, length - 2);
+      length += count;
+      continue;
+    }
+    if (reading.kind === "refused") {
+      enter(tracked, "answer", ports, timeouts.answerTimeoutMs);
+      await writeAll2(conn, answerBytes(ports.refuse(reading.status), false, ports.date(), true));
+      tracked.answered++;
+      return await linger(tracked, ports, timeouts.lingerMs);
+    }
+    const { head } = reading;
+    const close = !head.keepAlive || head.hasBody || ports.stopping();
+    enter(tracked, "answer", ports, timeouts.answerTimeoutMs);
+    const response = ports.answer(head);
+    await writeAll2(conn, answerBytes(response, head.method === "HEAD", ports.date(), close));
+    tracked.answered++;
+    if (head.hasBody) return await linger(tracked, ports, timeouts.lingerMs);
+    if (close || ports.stopping()) return;
+    buffer.copyWithin(0, reading.length, length);
+    length -= reading.length;
+    searched = 0;
+    kept = length === 0;
+    enter(tracked, "head", ports, kept ? timeouts.idleTimeoutMs : timeouts.headTimeoutMs);
+  }
+}
+var INITIAL_BUFFER_BYTES, MAX_LINGER_BYTES, encoder2;
+var init_http_connection = __esm({
+  "lib/shell/http_connection.ts"() {
+    init_http_response();
+    init_request_head();
+    INITIAL_BUFFER_BYTES = 1024;
+    MAX_LINGER_BYTES = 64 * 1024;
+    encoder2 = new TextEncoder();
+  }
+});
+
 // lib/shell/listen_plan.ts
 function listenHosts(host) {
   return host === "::" ? [
@@ -3136,95 +3363,193 @@ var init_listen_plan = __esm({
 function formatAddress({ hostname, port: port2 }) {
   return hostname.includes(":") ? `[${hostname}]:${port2}` : `${hostname}:${port2}`;
 }
+function evictionCandidate(connections, spared) {
+  let chosen;
+  for (const tracked of connections) {
+    if (tracked === spared) continue;
+    if (chosen === void 0 || rank(tracked) < rank(chosen)) chosen = tracked;
+    if (rank(chosen) === 0) break;
+  }
+  return chosen;
+}
 function listenHttp(options) {
   const { handler, logger, schedule: schedule2 } = options;
-  const onError = (error) => {
-    logger.log("error", "HTTP handler failed", {
-      error: errorText(error)
-    });
-    return new Response(JSON.stringify({
-      error: "Internal error"
-    }), {
-      status: 500
-    });
+  const limits = {
+    ...HTTP_LIMITS,
+    ...options.limits
   };
-  const serve = (hostname2, port3) => Deno.serve({
-    hostname: hostname2,
-    port: port3,
-    onListen: () => {
-    },
-    onError
-  }, handler);
-  let server = listenOnFirst(listenHosts(options.host), (hostname2) => serve(hostname2, options.port));
-  const { hostname, port: port2 } = server.addr;
+  const listener = listenOnFirst(listenHosts(options.host), (hostname) => Deno.listen({
+    hostname,
+    port: options.port,
+    transport: "tcp"
+  }));
+  const address = formatAddress(listener.addr);
+  const now = () => performance.now();
+  const open2 = /* @__PURE__ */ new Map();
   let stopping = false;
-  let failures = 0;
-  let cancelRestored;
-  const relisten = () => {
-    if (stopping) return;
+  let drained;
+  const close = (tracked) => {
+    if (!open2.delete(tracked)) return;
     try {
-      server = serve(hostname, port2);
-    } catch (error) {
-      return retry(error);
+      tracked.conn.close();
+    } catch {
     }
-    watch(server);
-    cancelRestored = schedule2(RESTORED_AFTER_MS, () => {
-      logger.log("info", "Accepting again", {
-        address: formatAddress(server.addr),
-        failures
-      });
-      failures = 0;
-    });
+    if (stopping && open2.size === 0) drained?.();
   };
-  const retry = (error) => {
-    if (stopping) return;
-    if (failures === 0) {
-      logger.log("error", "Accept failed", {
-        error: errorText(error),
-        address: formatAddress({
-          hostname,
-          port: port2,
-          transport: "tcp"
-        })
-      });
+  const evict = async (spared) => {
+    const candidate = evictionCandidate(open2.keys(), spared);
+    if (candidate === void 0) return false;
+    const ended2 = open2.get(candidate);
+    close(candidate);
+    let cancel = () => {
+    };
+    await Promise.race([
+      ended2,
+      new Promise((resolve) => cancel = schedule2(EVICTION_WAIT_MS, resolve))
+    ]);
+    cancel();
+    return true;
+  };
+  let sweepAt = Number.POSITIVE_INFINITY;
+  let cancelSweep;
+  const armSweep = (at) => {
+    cancelSweep?.();
+    sweepAt = at;
+    cancelSweep = schedule2(Math.max(0, Math.ceil(at - now())), sweep);
+  };
+  const sweep = () => {
+    sweepAt = Number.POSITIVE_INFINITY;
+    cancelSweep = void 0;
+    const at = now();
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const tracked of open2.keys()) {
+      if (tracked.deadline <= at) close(tracked);
+      else earliest = Math.min(earliest, tracked.deadline);
     }
-    const delay = RELISTEN_DELAYS_MS[Math.min(failures, RELISTEN_DELAYS_MS.length - 1)];
-    failures++;
-    schedule2(delay, relisten);
+    if (earliest !== Number.POSITIVE_INFINITY) armSweep(Math.max(earliest, at + limits.sweepMs));
   };
-  const watch = (watched) => {
-    watched.finished.then(() => {
-    }, (error) => {
-      if (watched !== server) return;
-      cancelRestored?.();
-      retry(error);
-    });
+  const watch = (deadline) => {
+    if (deadline + limits.sweepMs < sweepAt) armSweep(deadline);
   };
-  watch(server);
-  return {
-    address: formatAddress(server.addr),
-    shutdown: async () => {
-      stopping = true;
-      cancelRestored?.();
+  const ports = {
+    answer: (request) => {
       try {
-        await server.shutdown();
+        return handler(request);
+      } catch (error) {
+        logger.log("error", "HTTP handler failed", {
+          error: errorText(error)
+        });
+        return refusal(500);
+      }
+    },
+    refuse: refusal,
+    date: currentDate,
+    now,
+    watch,
+    stopping: () => stopping
+  };
+  const admit = (conn) => {
+    const tracked = {
+      conn,
+      phase: "head",
+      answered: 0,
+      deadline: now() + limits.headTimeoutMs
+    };
+    watch(tracked.deadline);
+    try {
+      conn.setNoDelay(true);
+    } catch {
+    }
+    const ended2 = serveConnection(tracked, ports, limits).catch(() => {
+    }).finally(() => close(tracked));
+    open2.set(tracked, ended2);
+    return tracked;
+  };
+  let failures = 0;
+  let lastFailure = Number.NEGATIVE_INFINITY;
+  const accepted = async () => {
+    for (; ; ) {
+      let conn;
+      try {
+        conn = await listener.accept();
+      } catch (error) {
+        if (stopping) return;
+        if (failures === 0) {
+          logger.log("error", "Accept failed", {
+            error: errorText(error),
+            address
+          });
+        }
+        const delay = ACCEPT_RETRY_DELAYS_MS[Math.min(failures, ACCEPT_RETRY_DELAYS_MS.length - 1)];
+        failures++;
+        lastFailure = now();
+        if (!await evict()) await new Promise((resolve) => schedule2(delay, resolve));
+        continue;
+      }
+      if (failures > 0 && now() - lastFailure >= RESTORED_AFTER_MS) {
+        logger.log("info", "Accepting again", {
+          address,
+          failures
+        });
+        failures = 0;
+      }
+      if (stopping) {
+        conn.close();
+        continue;
+      }
+      const admitted = admit(conn);
+      if (open2.size >= limits.maxConnections) await evict(admitted);
+    }
+  };
+  void accepted();
+  return {
+    address,
+    shutdown: () => {
+      stopping = true;
+      cancelSweep?.();
+      try {
+        listener.close();
       } catch {
       }
+      for (const tracked of open2.keys()) if (tracked.phase !== "answer") close(tracked);
+      if (open2.size === 0) return Promise.resolve();
+      return new Promise((resolve) => drained = resolve);
     }
   };
 }
-var RELISTEN_DELAYS_MS, RESTORED_AFTER_MS;
+var HTTP_LIMITS, ACCEPT_RETRY_DELAYS_MS, EVICTION_WAIT_MS, RESTORED_AFTER_MS, EVICTION_RANK, rank, currentDate;
 var init_http_server = __esm({
   "lib/shell/http_server.ts"() {
+    init_http_handler();
+    init_timestamp();
+    init_http_connection();
     init_listen_plan();
     init_logging();
-    RELISTEN_DELAYS_MS = Object.freeze([
+    HTTP_LIMITS = Object.freeze({
+      maxConnections: 256,
+      headTimeoutMs: 1e4,
+      idleTimeoutMs: 3e4,
+      // As long as the idle timeout: the deadline of an answer then never comes before the sweep
+      // a kept connection has armed, and a steady client arms no timer per request (issue 20).
+      answerTimeoutMs: 3e4,
+      lingerMs: 2e3,
+      sweepMs: 1e3
+    });
+    ACCEPT_RETRY_DELAYS_MS = Object.freeze([
       50,
       100,
       200,
       400
     ]);
+    EVICTION_WAIT_MS = 100;
     RESTORED_AFTER_MS = 1e3;
+    EVICTION_RANK = {
+      linger: 0,
+      head: 1,
+      answer: 3
+    };
+    rank = (tracked) => tracked.phase === "head" && tracked.answered > 0 ? 2 : EVICTION_RANK[tracked.phase];
+    currentDate = () => httpDate(Date.now());
   }
 });
 
@@ -3284,6 +3609,21 @@ var init_libc = __esm({
     init_errno_names();
     init_permissions();
     LIBC_SYMBOLS = {
+      // Every adapter mode: raising the open-files limit at start (open_files_limit.ts).
+      getrlimit: {
+        parameters: [
+          "i32",
+          "buffer"
+        ],
+        result: "i32"
+      },
+      setrlimit: {
+        parameters: [
+          "i32",
+          "buffer"
+        ],
+        result: "i32"
+      },
       waitid: {
         parameters: [
           "i32",
@@ -3469,7 +3809,7 @@ function whyNotOpened(libc, dirfd, name, directory) {
   const problem = typeof status === "string" ? void 0 : directoryProblem(directory, status.mode);
   return problem ?? `cannot open the directory ${directory}: ${errno2}`;
 }
-function writeAll2(libc, fd, bytes) {
+function writeAll3(libc, fd, bytes) {
   if (libc.ftruncate(fd, 0n) !== 0) throw new Error(`cannot truncate: ${errnoName(libc)}`);
   while (bytes.length > 0) {
     const written = Number(libc.write(fd, bytes, BigInt(bytes.length)));
@@ -3512,7 +3852,7 @@ function overwriteFile(libc, path, bytes) {
       const opened = statusAt(libc, fd, "", AT_EMPTY_PATH);
       if (typeof opened === "string") throw new Error(`cannot open: ${opened}`);
       if (!sameFile(before, opened)) throw new Error("was replaced while it was opened");
-      writeAll2(libc, fd, bytes);
+      writeAll3(libc, fd, bytes);
     } finally {
       libc.close(fd);
     }
@@ -4174,6 +4514,75 @@ var init_notify_socket = __esm({
   }
 });
 
+// lib/shell/open_files_limit.ts
+function raiseOpenFilesLimit(libc) {
+  if (libc instanceof Error) return libc;
+  const limits = new BigUint64Array(2);
+  if (libc.getrlimit(RLIMIT_NOFILE, limits) !== 0) {
+    return new Error(`getrlimit(RLIMIT_NOFILE) failed: ${errnoName(libc)}`);
+  }
+  const [raisedFrom, hard] = [
+    Number(limits[0]),
+    Number(limits[1])
+  ];
+  if (raisedFrom < hard) {
+    limits[0] = limits[1];
+    if (libc.setrlimit(RLIMIT_NOFILE, limits) !== 0) {
+      return new Error(`setrlimit(RLIMIT_NOFILE) to ${hard} failed: ${errnoName(libc)}`);
+    }
+  }
+  return {
+    soft: Math.max(raisedFrom, hard),
+    hard,
+    raisedFrom
+  };
+}
+function withLimitFoundAtStart(libc, limit, spawn) {
+  if (libc === void 0 || limit instanceof Error || limit.raisedFrom === limit.soft) {
+    return spawn();
+  }
+  const limits = new BigUint64Array([
+    BigInt(limit.raisedFrom),
+    BigInt(limit.hard)
+  ]);
+  libc.setrlimit(RLIMIT_NOFILE, limits);
+  try {
+    return spawn();
+  } finally {
+    limits[0] = BigInt(limit.soft);
+    libc.setrlimit(RLIMIT_NOFILE, limits);
+  }
+}
+function connectionCap(limit) {
+  const max = HTTP_LIMITS.maxConnections;
+  if (limit instanceof Error) return max;
+  return Math.min(max, Math.max(MIN_CONNECTIONS, limit.soft - RESERVED_DESCRIPTORS));
+}
+function logOpenFilesLimit(logger, limit) {
+  const maxConnections = connectionCap(limit);
+  if (limit instanceof Error) {
+    logger.log("warning", "Open files limit not raised", {
+      error: limit.message,
+      maxConnections
+    });
+  } else {
+    logger.log("info", "Open files limit", {
+      ...limit,
+      maxConnections
+    });
+  }
+}
+var RLIMIT_NOFILE, RESERVED_DESCRIPTORS, MIN_CONNECTIONS;
+var init_open_files_limit = __esm({
+  "lib/shell/open_files_limit.ts"() {
+    init_libc();
+    init_http_server();
+    RLIMIT_NOFILE = 7;
+    RESERVED_DESCRIPTORS = 64;
+    MIN_CONNECTIONS = 8;
+  }
+});
+
 // lib/shell/line_writer.ts
 function isBroken(error) {
   return error instanceof Deno.errors.BrokenPipe || error instanceof Deno.errors.BadResource;
@@ -4730,11 +5139,13 @@ async function startUp(loaded, socketPath, launcher) {
   }));
   const libc = loadAdapterLibc(outputs, launcher !== null);
   dropPermissions("ffi");
+  const openFilesLimit = raiseOpenFilesLimit(libc);
+  logOpenFilesLimit(logger, openFilesLimit);
   const { bound, listener } = await openEndpoints(loaded, socketPath, outputs, (request) => handleRequest(request, store.state, {
     wall: Date.now(),
     monotonic: now(),
     origin: performance.timeOrigin
-  }, outputs.droppedLines()));
+  }, outputs.droppedLines()), connectionCap(openFilesLimit));
   return {
     loaded,
     launcher,
@@ -4743,6 +5154,7 @@ async function startUp(loaded, socketPath, launcher) {
     store,
     outputs,
     libc,
+    openFilesLimit,
     bound,
     listener
   };
@@ -4756,7 +5168,7 @@ function loadAdapterLibc({ logger }, wrapper) {
   }
   return opened;
 }
-async function openEndpoints({ config }, socketPath, outputs, handler) {
+async function openEndpoints({ config }, socketPath, outputs, handler, maxConnections) {
   const { logger } = outputs;
   let bound;
   try {
@@ -4786,7 +5198,10 @@ async function openEndpoints({ config }, socketPath, outputs, handler) {
       port: config.port,
       logger,
       schedule,
-      handler
+      handler,
+      limits: {
+        maxConnections
+      }
     });
     return {
       bound,
@@ -4801,6 +5216,7 @@ async function openEndpoints({ config }, socketPath, outputs, handler) {
 }
 function run(started) {
   const { loaded: { config }, launcher, now, mailbox, store, outputs, bound } = started;
+  const { openFilesLimit } = started;
   const libc = started.libc instanceof Error ? null : started.libc;
   const { logger } = outputs;
   const parse = memoizedParser();
@@ -4847,7 +5263,7 @@ function run(started) {
     armTimer: (at) => timer.arm(at),
     spawn: () => {
       if (launcher === null) return;
-      const launched = launcher.launch((pid2, end) => {
+      const launched = withLimitFoundAtStart(libc ?? void 0, openFilesLimit, () => launcher.launch((pid2, end) => {
         reaper?.sweep();
         reader.afterQueued(() => mailbox.post(end instanceof Error ? {
           kind: "failed",
@@ -4857,7 +5273,7 @@ function run(started) {
           pid: pid2,
           end
         }));
-      });
+      }));
       if ("exitStatus" in launched) {
         const { exitStatus: exitStatus2, message } = launched;
         return mailbox.post({
@@ -4946,6 +5362,7 @@ var init_adapter = __esm({
     init_mailbox();
     init_next_turn();
     init_notify_socket();
+    init_open_files_limit();
     init_outputs();
     init_permissions();
     init_reaper();
@@ -5244,19 +5661,19 @@ Connection: close\r
 }
 function parseResponse(bytes, ended2) {
   const raw = new TextDecoder("latin1").decode(bytes);
-  const headEnd = raw.indexOf(HEAD_END);
-  if (headEnd < 0) return ended2 ? {
+  const headEnd2 = raw.indexOf(HEAD_END);
+  if (headEnd2 < 0) return ended2 ? {
     kind: "invalid"
   } : {
     kind: "incomplete"
   };
-  const [statusLine, ...headerLines] = raw.slice(0, headEnd).split("\r\n");
+  const [statusLine, ...headerLines] = raw.slice(0, headEnd2).split("\r\n");
   const status = statusLine.match(/^HTTP\/1\.[01] (\d{3})(?: (.*))?$/);
   if (status === null) return {
     kind: "invalid"
   };
   const length = headerLines.map((line) => line.match(/^content-length:\s*(\d+)\s*$/i)?.[1]).find((value) => value !== void 0);
-  const body = bytes.subarray(headEnd + HEAD_END.length);
+  const body = bytes.subarray(headEnd2 + HEAD_END.length);
   const complete = ended2 || length !== void 0 && body.length >= Number(length);
   if (!complete) return {
     kind: "incomplete"

@@ -8,6 +8,7 @@
 import type { Clock } from "./clock.ts";
 import { total } from "./counters.ts";
 import { followedMainProcess } from "./main_process.ts";
+import type { HttpResponse } from "./http_response.ts";
 import {
   type DroppedLines,
   METRICS_CONTENT_TYPE,
@@ -23,17 +24,31 @@ import type { MeasuredPing } from "./watchdog_margin.ts";
 
 export type { Clock } from "./clock.ts";
 
-const JSON_HEADERS = {
+/** What the handler needs of a request: its method and its target, as sent. */
+export interface HttpRequest {
+  /** `GET`, `HEAD`, … as sent (methods are case-sensitive). */
+  readonly method: string;
+  /** The request target: `/livez?x=1`, or an absolute form such as `http://host/livez`. */
+  readonly target: string;
+}
+
+// Frozen and shared: every answer of a kind carries the same object.
+const JSON_HEADERS = Object.freeze({
   "content-type": "application/json",
   "cache-control": "no-store",
-};
-const ALLOWED_METHODS = "GET, HEAD";
+});
+const METHOD_NOT_ALLOWED_HEADERS = Object.freeze({ ...JSON_HEADERS, allow: "GET, HEAD" });
+const METRICS_HEADERS = Object.freeze({
+  "content-type": METRICS_CONTENT_TYPE,
+  "cache-control": "no-store",
+});
 
-function json(body: unknown, status: number, extraHeaders: Record<string, string> = {}) {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { ...JSON_HEADERS, ...extraHeaders },
-  });
+function json(
+  body: unknown,
+  status: number,
+  headers: Readonly<Record<string, string>> = JSON_HEADERS,
+): HttpResponse {
+  return { status, headers, body: JSON.stringify(body) };
 }
 
 function probeBody(state: AdapterState, clock: Clock) {
@@ -108,7 +123,7 @@ function statusBody(state: AdapterState, clock: Clock, dropped: DroppedLines) {
 }
 
 /** Answers one path from the state, the clocks and the output lines dropped so far. */
-export type Route = (state: AdapterState, clock: Clock, dropped: DroppedLines) => Response;
+export type Route = (state: AdapterState, clock: Clock, dropped: DroppedLines) => HttpResponse;
 
 const probe = (name: ProbeName): Route => (state, clock) =>
   json(probeBody(state, clock), state[name] ? 200 : 503);
@@ -117,20 +132,18 @@ const probe = (name: ProbeName): Route => (state, clock) =>
 export const ROUTES: Readonly<Record<string, Route>> = Object.freeze({
   ...Object.fromEntries(PROBE_NAMES.map((name) => [`/${name}`, probe(name)])),
   "/status": (state, clock, dropped) => json(statusBody(state, clock, dropped), 200),
-  "/metrics": (state, clock, dropped) =>
-    new Response(renderMetrics(state, clock, dropped), {
-      headers: { "content-type": METRICS_CONTENT_TYPE, "cache-control": "no-store" },
-    }),
+  "/metrics": (state, clock, dropped) => ({
+    status: 200,
+    headers: METRICS_HEADERS,
+    body: renderMetrics(state, clock, dropped),
+  }),
 });
-
-function withoutBody(response: Response): Response {
-  return new Response(null, { status: response.status, headers: response.headers });
-}
 
 /**
  * Answers one request from the adapter's state: 200/503 for the probes, `/status`,
- * `/metrics`, 404 for other paths, 405 with `Allow` for other methods; HEAD as GET without a
- * body. `dropped` counts the output lines dropped so far (behaviour §6).
+ * `/metrics`, 404 for other paths, 405 with `Allow` for other methods. HEAD gets what GET
+ * gets: the server sends its head without the body. `dropped` counts the output lines dropped
+ * so far (behaviour §6).
  *
  * @example A probe before start-up, an unknown path, another method
  * ```ts
@@ -141,27 +154,54 @@ function withoutBody(response: Response): Response {
  *
  * const state = initialState(parseConfig({}).config);
  * const clock = { wall: 0, monotonic: 0, origin: 0 };
- * assert.equal(handleRequest(new Request("http://pod/healthz"), state, clock).status, 503);
- * assert.equal(handleRequest(new Request("http://pod/nope"), state, clock).status, 404);
- * const post = handleRequest(new Request("http://pod/livez", { method: "POST" }), state, clock);
+ * assert.equal(handleRequest({ method: "GET", target: "/healthz" }, state, clock).status, 503);
+ * assert.equal(handleRequest({ method: "GET", target: "/nope" }, state, clock).status, 404);
+ * const post = handleRequest({ method: "POST", target: "/livez" }, state, clock);
  * assert.equal(post.status, 405);
- * assert.equal(post.headers.get("allow"), "GET, HEAD");
+ * assert.equal(post.headers.allow, "GET, HEAD");
  * ```
  */
 export function handleRequest(
-  request: Request,
+  request: HttpRequest,
   state: AdapterState,
   clock: Clock,
   dropped: DroppedLines = NO_DROPPED_LINES,
-): Response {
-  const path = requestPath(request.url, request.headers.get("host"));
+): HttpResponse {
+  const path = requestPath(request.target);
   const route = Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
   if (route === undefined) return json({ error: "Not found", path }, 404);
-  if (request.method === "HEAD") return withoutBody(route(state, clock, dropped));
-  if (request.method !== "GET") {
-    return json({ error: "Method not allowed", method: request.method }, 405, {
-      allow: ALLOWED_METHODS,
-    });
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    return json(
+      { error: "Method not allowed", method: request.method },
+      405,
+      METHOD_NOT_ALLOWED_HEADERS,
+    );
   }
   return route(state, clock, dropped);
+}
+
+// What the server answers when it cannot serve a request, by status.
+const REFUSALS: Readonly<Record<number, string>> = Object.freeze({
+  400: "Bad request",
+  414: "Request target too long",
+  431: "Request header too large",
+  500: "Internal error",
+  505: "HTTP version not supported",
+});
+
+/**
+ * The answer to a request the server cannot serve (behaviour §5.6): a malformed head (400), a
+ * request line or head over the size limit (414, 431), another HTTP version (505), or a
+ * handler that failed (500), as `{"error":"…"}`.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { refusal } from "./http_handler.ts";
+ *
+ * assert.equal(refusal(431).body, '{"error":"Request header too large"}');
+ * ```
+ */
+export function refusal(status: number): HttpResponse {
+  return json({ error: REFUSALS[status] ?? "Bad request" }, status);
 }

@@ -29,13 +29,11 @@ export interface DroppedLines {
 /** No line dropped. */
 export const NO_DROPPED_LINES: DroppedLines = Object.freeze({ stdout: 0, stderr: 0 });
 
-/** A sample's labels, by name: `{ key: "READY" }`. */
-export type Labels = Readonly<Record<string, string>>;
 /**
- * One sample of a family: its labels, its value, and for a histogram the suffix of its series
- * (`_bucket`, `_sum`, `_count`).
+ * Receives one sample of a family: its label set as written (`{key="READY"}`, or `""` for
+ * none), its value, and for a histogram the suffix of its series (`_bucket`, `_sum`, `_count`).
  */
-export type Sample = readonly [labels: Labels, value: number, suffix?: string];
+export type Emit = (labels: string, value: number, suffix?: string) => void;
 
 /** One metric family: its name after the prefix, type, help text and samples. */
 export interface Family {
@@ -45,19 +43,38 @@ export interface Family {
   readonly type: "counter" | "gauge" | "histogram";
   /** The `# HELP` text. */
   readonly help: string;
-  /** The samples, read from the state at scrape time. */
-  readonly samples: (state: AdapterState, clock: Clock, dropped: DroppedLines) => readonly Sample[];
+  /** Emits the samples, read from the state at scrape time. */
+  readonly samples: (emit: Emit, state: AdapterState, clock: Clock, dropped: DroppedLines) => void;
 }
 
-const labelled = (label: string, counts: Readonly<Record<string, number>>): Sample[] =>
-  Object.entries(counts).map(([value, count]) => [{ [label]: value }, count]);
-const flag = (value: boolean): Sample[] => [[{}, value ? 1 : 0]];
+// Label sets are written once each and kept: their values are the counters' keys, a fixed set
+// (a scrape then allocates little more than its text; issue 20).
+const labelSets = new Map<string, Map<string, string>>();
+/** `{label="value"}`, escaped as the text format asks. */
+function labelSet(label: string, value: string): string {
+  let byValue = labelSets.get(label);
+  if (byValue === undefined) labelSets.set(label, byValue = new Map());
+  let text = byValue.get(value);
+  if (text === undefined) byValue.set(value, text = `{${label}="${escapeLabel(value)}"}`);
+  return text;
+}
+
+const labelled = (emit: Emit, label: string, counts: Readonly<Record<string, number>>) => {
+  for (const value in counts) emit(labelSet(label, value), counts[value]);
+};
+const flag = (emit: Emit, value: boolean) => emit("", value ? 1 : 0);
 // An unarmed deadline has no sample: "no deadline" is not "0 seconds left".
-const secondsUntil = (deadline: number | null, clock: Clock): Sample[] =>
-  deadline === null ? [] : [[{}, Math.max(0, deadline - clock.monotonic) / 1000]];
+const secondsUntil = (emit: Emit, deadline: number | null, clock: Clock) => {
+  if (deadline !== null) emit("", Math.max(0, deadline - clock.monotonic) / 1000);
+};
+
+// The `le` label sets of the watchdog ratio histograms, `+Inf` last.
+const BUCKET_LABELS: readonly string[] = [...WATCHDOG_RATIO_BOUNDS.map(String), "+Inf"].map(
+  (le) => labelSet("le", le),
+);
 
 /**
- * A histogram's series: cumulative buckets up to `+Inf`, then the sum and the count.
+ * Emits a histogram's series: cumulative buckets up to `+Inf`, then the sum and the count.
  *
  * @example Usage
  * ```ts
@@ -65,23 +82,21 @@ const secondsUntil = (deadline: number | null, clock: Clock): Sample[] =>
  * import { histogramSamples } from "./metrics.ts";
  * import { NO_WATCHDOG_MARGIN, observeRatio } from "./watchdog_margin.ts";
  *
- * const samples = histogramSamples(observeRatio(NO_WATCHDOG_MARGIN.margin, 0.4));
- * assert.deepEqual(samples.find(([labels]) => labels.le === "0.5"), [{ le: "0.5" }, 1, "_bucket"]);
- * assert.deepEqual(samples.at(-1), [{}, 1, "_count"]);
+ * const lines: string[] = [];
+ * histogramSamples((labels, value, suffix) => lines.push(`${suffix}${labels} ${value}`),
+ *   observeRatio(NO_WATCHDOG_MARGIN.margin, 0.4));
+ * assert.ok(lines.includes('_bucket{le="0.5"} 1'));
+ * assert.equal(lines.at(-1), "_count 1");
  * ```
  */
-export function histogramSamples(histogram: RatioHistogram): Sample[] {
-  const samples: Sample[] = [];
+export function histogramSamples(emit: Emit, histogram: RatioHistogram): void {
   let count = 0;
   histogram.counts.forEach((observations, bucket) => {
     count += observations;
-    const le = bucket < WATCHDOG_RATIO_BOUNDS.length
-      ? String(WATCHDOG_RATIO_BOUNDS[bucket])
-      : "+Inf";
-    samples.push([{ le }, count, "_bucket"]);
+    emit(BUCKET_LABELS[bucket], count, "_bucket");
   });
-  samples.push([{}, histogram.sum, "_sum"], [{}, count, "_count"]);
-  return samples;
+  emit("", histogram.sum, "_sum");
+  emit("", count, "_count");
 }
 
 /** Every family /metrics exposes, in order. */
@@ -90,97 +105,100 @@ export const FAMILIES: readonly Family[] = Object.freeze<Family[]>([
     name: "info",
     type: "gauge",
     help: "Always 1; the version label says which adapter answers.",
-    samples: () => [[{ version: VERSION }, 1]],
+    samples: (emit) => emit(labelSet("version", VERSION), 1),
   },
   {
     name: "start_time_seconds",
     type: "gauge",
     help: "Unix time at which the adapter became healthy (socket bound, HTTP listening).",
-    samples: (state, clock) =>
-      state.startedAtMs === null ? [] : [[{}, Math.round(clock.origin + state.startedAtMs) / 1000]],
+    samples: (emit, state, clock) => {
+      if (state.startedAtMs !== null) {
+        emit("", Math.round(clock.origin + state.startedAtMs) / 1000);
+      }
+    },
   },
   {
     name: "datagrams_total",
     type: "counter",
     help: "Datagrams received on NOTIFY_SOCKET.",
-    samples: (state) => [[{}, state.counters.datagrams]],
+    samples: (emit, state) => emit("", state.counters.datagrams),
   },
   {
     name: "lines_total",
     type: "counter",
     help: "Accepted message lines by key (X_* for every extension key).",
-    samples: (state) => labelled("key", state.counters.lines),
+    samples: (emit, state) => labelled(emit, "key", state.counters.lines),
   },
   {
     name: "events_total",
     type: "counter",
     help: "Events by name.",
-    samples: (state) => labelled("event", state.counters.events),
+    samples: (emit, state) => labelled(emit, "event", state.counters.events),
   },
   {
     name: "rejected_total",
     type: "counter",
     help: "Rejected input (whole datagrams or lines) by reason.",
-    samples: (state) => labelled("reason", state.counters.rejected),
+    samples: (emit, state) => labelled(emit, "reason", state.counters.rejected),
   },
   {
     name: "output_dropped_lines_total",
     type: "counter",
     help: "Echo (stdout) and log (stderr) lines dropped because the output did not keep up.",
-    samples: (_state, _clock, dropped) => [
-      [{ output: "stdout" }, dropped.stdout],
-      [{ output: "stderr" }, dropped.stderr],
-    ],
+    samples: (emit, _state, _clock, dropped) => {
+      emit(labelSet("output", "stdout"), dropped.stdout);
+      emit(labelSet("output", "stderr"), dropped.stderr);
+    },
   },
   {
     name: "healthz",
     type: "gauge",
     help: "1 when /healthz answers 200.",
-    samples: (state) => flag(state.healthz),
+    samples: (emit, state) => flag(emit, state.healthz),
   },
   {
     name: "livez",
     type: "gauge",
     help: "1 when /livez answers 200.",
-    samples: (state) => flag(state.livez),
+    samples: (emit, state) => flag(emit, state.livez),
   },
   {
     name: "readyz",
     type: "gauge",
     help: "1 when /readyz answers 200.",
-    samples: (state) => flag(state.readyz),
+    samples: (emit, state) => flag(emit, state.readyz),
   },
   {
     name: "watchdog_timeout_seconds",
     type: "gauge",
     help: "The watchdog timeout in force; 0 when there is no watchdog.",
-    samples: (state) => [[{}, state.watchdogTimeoutMs / 1000]],
+    samples: (emit, state) => emit("", state.watchdogTimeoutMs / 1000),
   },
   {
     name: "watchdog_deadline_seconds",
     type: "gauge",
     help: "Seconds until the watchdog expires; absent while it is not armed.",
-    samples: (state, clock) => secondsUntil(state.watchdogDeadlineMs, clock),
+    samples: (emit, state, clock) => secondsUntil(emit, state.watchdogDeadlineMs, clock),
   },
   {
     name: "watchdog_ping_interval_ratio",
     type: "histogram",
     help: "At each measured WATCHDOG=1, the time since the watchdog last started " +
       "(the previous ping, or the READY=1 or WATCHDOG_USEC= that armed it), over the timeout.",
-    samples: (state) => histogramSamples(state.watchdogMargin.interval),
+    samples: (emit, state) => histogramSamples(emit, state.watchdogMargin.interval),
   },
   {
     name: "watchdog_margin_ratio",
     type: "histogram",
     help: "At each measured WATCHDOG=1, the time that was left before the watchdog deadline, " +
       "over the timeout; 0 when the deadline had passed.",
-    samples: (state) => histogramSamples(state.watchdogMargin.margin),
+    samples: (emit, state) => histogramSamples(emit, state.watchdogMargin.margin),
   },
   {
     name: "start_deadline_seconds",
     type: "gauge",
     help: "Seconds until the start timeout; absent once READY=1 came or with no start timeout.",
-    samples: (state, clock) => secondsUntil(state.startDeadlineMs, clock),
+    samples: (emit, state, clock) => secondsUntil(emit, state.startDeadlineMs, clock),
   },
 ]);
 
@@ -188,10 +206,11 @@ function escapeLabel(value: string): string {
   return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
 
-function formatLabels(labels: Labels): string {
-  const pairs = Object.entries(labels).map(([name, value]) => `${name}="${escapeLabel(value)}"`);
-  return pairs.length === 0 ? "" : `{${pairs.join(",")}}`;
-}
+// Each family's full name, and its HELP and TYPE lines, written once.
+const NAMES: readonly string[] = FAMILIES.map((family) => METRIC_PREFIX + family.name);
+const HEADERS: readonly string[] = FAMILIES.map(({ help, type }, index) =>
+  `# HELP ${NAMES[index]} ${help}\n# TYPE ${NAMES[index]} ${type}\n`
+);
 
 /**
  * The Prometheus text exposition of `state` at the time of `clock`, with the output lines
@@ -215,13 +234,19 @@ export function renderMetrics(
   clock: Clock,
   dropped: DroppedLines = NO_DROPPED_LINES,
 ): string {
-  const lines: string[] = [];
-  for (const family of FAMILIES) {
-    const name = METRIC_PREFIX + family.name;
-    lines.push(`# HELP ${name} ${family.help}`, `# TYPE ${name} ${family.type}`);
-    for (const [labels, value, suffix = ""] of family.samples(state, clock, dropped)) {
-      lines.push(`${name}${suffix}${formatLabels(labels)} ${value}`);
-    }
+  let text = "";
+  let name = "";
+  const emit: Emit = (labels, value, suffix = "") => {
+    // JSON.stringify writes a finite number as `${value}` would, but not through V8's
+    // number-string cache, whose strings are allocated in the old generation and so outlive
+    // the scrape until a full collection: a deadline in seconds is a new number every scrape,
+    // and the adapter's heap grew by one string per scrape (issue 20).
+    text += `${name}${suffix}${labels} ${JSON.stringify(value)}\n`;
+  };
+  for (let index = 0; index < FAMILIES.length; index++) {
+    name = NAMES[index];
+    text += HEADERS[index];
+    FAMILIES[index].samples(emit, state, clock, dropped);
   }
-  return lines.join("\n") + "\n";
+  return text;
 }

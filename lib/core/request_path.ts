@@ -1,37 +1,34 @@
 /**
- * The path of an HTTP request's target (behaviour §5): routing uses it alone, so that no
+ * The path of an HTTP request's target (behaviour §5.2): routing uses it alone, so that no
  * `Host` header, however malformed, changes the route or causes an error.
  *
  * @module
  */
 
 /**
- * The path of the request target, without query or fragment, from `request.url` and the
- * `Host` header. The server builds the URL as scheme + authority + target, and the authority
- * is the Host header's text, which may hold anything (`evil/x`, `a b`, `[::1`), so the target
- * is what follows exactly that text, and not what a URL parser would make of the whole.
+ * The path of a request target as sent, without query or fragment. An absolute-form target
+ * (`http://host/livez`, as a proxy would send) gives the path after its authority, which ends
+ * at the first `/`, `?` or `#`; nothing is decoded or normalised.
  *
- * @example Whatever the Host header holds
+ * @example Origin form and absolute form
  * ```ts
  * import assert from "node:assert/strict";
  * import { requestPath } from "./request_path.ts";
  *
- * assert.equal(requestPath("http://evil/x/healthz?probe=1", "evil/x"), "/healthz");
- * assert.equal(requestPath("http://a b/livez", "a b"), "/livez");
+ * assert.equal(requestPath("/healthz?probe=1"), "/healthz");
+ * assert.equal(requestPath("http://10.0.0.7:8089/livez"), "/livez");
  * ```
  */
-export function requestPath(url: string, host: string | null): string {
-  const schemeEnd = url.indexOf("://");
-  if (schemeEnd === -1) return url;
-  const authorityStart = schemeEnd + 3;
-  let targetStart = -1;
-  if (host !== null && url.startsWith(host, authorityStart)) {
-    targetStart = authorityStart + host.length;
+export function requestPath(target: string): string {
+  let pathStart = 0;
+  if (target[0] !== "/") {
+    const schemeEnd = target.indexOf("://");
+    if (schemeEnd === -1) return target;
+    pathStart = schemeEnd + 3;
+    while (pathStart < target.length && !"/?#".includes(target[pathStart])) pathStart++;
+    if (target[pathStart] !== "/") return "/";
   }
-  // An absolute-form target carries its own authority, which cannot hold a "/".
-  if (url[targetStart] !== "/") targetStart = url.indexOf("/", authorityStart);
-  if (targetStart === -1) return "/";
-  const target = url.slice(targetStart);
-  const end = target.search(/[?#]/);
-  return end === -1 ? target : target.slice(0, end);
+  let end = pathStart;
+  while (end < target.length && target[end] !== "?" && target[end] !== "#") end++;
+  return pathStart === 0 && end === target.length ? target : target.slice(pathStart, end);
 }

@@ -9,7 +9,8 @@
  */
 
 import type { LoadedConfig } from "../core/config.ts";
-import { handleRequest } from "../core/http_handler.ts";
+import { handleRequest, type HttpRequest } from "../core/http_handler.ts";
+import type { HttpResponse } from "../core/http_response.ts";
 import { memoizedParser } from "../core/notify_message.ts";
 import type { ProcessEnd } from "../core/process_end.ts";
 import { initialState, type Input } from "../core/reducer.ts";
@@ -28,6 +29,13 @@ import {
   removeNotifySocket,
   SocketSetupError,
 } from "./notify_socket.ts";
+import {
+  connectionCap,
+  logOpenFilesLimit,
+  type OpenFilesLimit,
+  raiseOpenFilesLimit,
+  withLimitFoundAtStart,
+} from "./open_files_limit.ts";
 import { createOutputs, type Outputs } from "./outputs.ts";
 import { dropPermissions } from "./permissions.ts";
 import { startReaper } from "./reaper.ts";
@@ -80,6 +88,7 @@ interface Started {
   readonly store: Store;
   readonly outputs: Outputs;
   readonly libc: Libc | Error;
+  readonly openFilesLimit: OpenFilesLimit | Error;
   readonly bound: BoundSocket;
   readonly listener: HttpListener;
 }
@@ -120,6 +129,9 @@ async function startUp(
   const libc = loadAdapterLibc(outputs, launcher !== null);
   // What the process can no longer load, an attacker in it cannot either.
   dropPermissions("ffi");
+  // Every HTTP connection holds a descriptor: the soft limit goes up to the hard one (§5.6).
+  const openFilesLimit = raiseOpenFilesLimit(libc);
+  logOpenFilesLimit(logger, openFilesLimit);
   const { bound, listener } = await openEndpoints(
     loaded,
     socketPath,
@@ -131,8 +143,20 @@ async function startUp(
         { wall: Date.now(), monotonic: now(), origin: performance.timeOrigin },
         outputs.droppedLines(),
       ),
+    connectionCap(openFilesLimit),
   );
-  return { loaded, launcher, now, mailbox, store, outputs, libc, bound, listener };
+  return {
+    loaded,
+    launcher,
+    now,
+    mailbox,
+    store,
+    outputs,
+    libc,
+    openFilesLimit,
+    bound,
+    listener,
+  };
 }
 
 // Wrapper mode reaps orphans as PID 1 and writes the termination message through libc; every
@@ -157,7 +181,8 @@ async function openEndpoints(
   { config }: LoadedConfig,
   socketPath: SocketPath | null,
   outputs: Outputs,
-  handler: (request: Request) => Response,
+  handler: (request: HttpRequest) => HttpResponse,
+  maxConnections: number,
 ): Promise<{ bound: BoundSocket; listener: HttpListener }> {
   const { logger } = outputs;
   let bound: BoundSocket;
@@ -188,6 +213,7 @@ async function openEndpoints(
       logger,
       schedule,
       handler,
+      limits: { maxConnections },
     });
     return { bound, listener };
   } catch (error) {
@@ -203,6 +229,7 @@ async function openEndpoints(
 /** Reads the socket and feeds the reducer until the core's `exit`; resolves with the status. */
 function run(started: Started): Promise<number> {
   const { loaded: { config }, launcher, now, mailbox, store, outputs, bound } = started;
+  const { openFilesLimit } = started;
   const libc = started.libc instanceof Error ? null : started.libc;
   const { logger } = outputs;
   const parse = memoizedParser();
@@ -247,18 +274,24 @@ function run(started: Started): Promise<number> {
     armTimer: (at) => timer.arm(at),
     spawn: () => {
       if (launcher === null) return;
-      const launched = launcher.launch((pid, end) => {
-        // Its orphans may have ended with it: reap them before the adapter goes.
-        reaper?.sweep();
-        // What it sent before it ended counts, as systemd reads notifications before SIGCHLD.
-        reader.afterQueued(() =>
-          mailbox.post(
-            end instanceof Error
-              ? { kind: "failed", error: errorText(end) }
-              : { kind: "exited", pid, end },
-          )
-        );
-      });
+      // The service gets the open-files limit the adapter found, not the one it raised (§5.6).
+      const launched = withLimitFoundAtStart(
+        libc ?? undefined,
+        openFilesLimit,
+        () =>
+          launcher.launch((pid, end) => {
+            // Its orphans may have ended with it: reap them before the adapter goes.
+            reaper?.sweep();
+            // What it sent before it ended counts, as systemd reads notifications before SIGCHLD.
+            reader.afterQueued(() =>
+              mailbox.post(
+                end instanceof Error
+                  ? { kind: "failed", error: errorText(end) }
+                  : { kind: "exited", pid, end },
+              )
+            );
+          }),
+      );
       if ("exitStatus" in launched) {
         const { exitStatus, message } = launched;
         return mailbox.post({ kind: "spawnFailed", exitStatus, reason: message });

@@ -15,6 +15,9 @@ import { LIBC_PATHS } from "./permissions.ts";
 
 /** The libc functions the adapter calls, with their C signatures as Deno's FFI spells them. */
 export const LIBC_SYMBOLS = {
+  // Every adapter mode: raising the open-files limit at start (open_files_limit.ts).
+  getrlimit: { parameters: ["i32", "buffer"], result: "i32" },
+  setrlimit: { parameters: ["i32", "buffer"], result: "i32" },
   waitid: { parameters: ["i32", "u32", "buffer", "i32"], result: "i32" },
   waitpid: { parameters: ["i32", "buffer", "i32"], result: "i32" },
   // openat() takes a mode after the flags only with O_CREAT, which the adapter never passes.

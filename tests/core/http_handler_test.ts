@@ -1,26 +1,36 @@
 import assert from "node:assert/strict";
 import { parseConfig } from "../../lib/core/config.ts";
-import { type Clock, handleRequest } from "../../lib/core/http_handler.ts";
-import { rfc3339 } from "../../lib/core/timestamp.ts";
+import { type Clock, handleRequest, refusal } from "../../lib/core/http_handler.ts";
+import { httpDate, rfc3339 } from "../../lib/core/timestamp.ts";
 import { type AdapterState, initialState, step } from "../../lib/core/reducer.ts";
 import { running as runningAt, send as sendAt } from "../helpers/reducer_fixtures.ts";
 import { VERSION } from "../../lib/core/version.ts";
 
 const WALL = Date.UTC(2024, 4, 1, 12, 0, 0);
-const clock: Clock = { wall: WALL, monotonic: 5_000, origin: WALL - 5_000 };
+const clock: Clock = { wall: WALL, monotonic: 5_000, origin: 0 };
 
 const running = (env: Record<string, string> = {}) => runningAt(env, 1_000);
 const send = (state: AdapterState, text: string, now: number) => sendAt(state, text, now).state;
 
-const get = (state: AdapterState, path: string, method = "GET") =>
-  handleRequest(new Request(`http://adapter${path}`, { method }), state, clock);
+const get = (state: AdapterState, target: string, method = "GET") =>
+  handleRequest({ method, target }, state, clock);
+const JSON_HEADERS = { "content-type": "application/json", "cache-control": "no-store" };
 
 Deno.test("rfc3339() writes UTC with a +00:00 offset and milliseconds", () => {
   assert.equal(rfc3339(WALL), "2024-05-01T12:00:00.000+00:00");
   assert.equal(rfc3339(0), "1970-01-01T00:00:00.000+00:00");
+  assert.equal(rfc3339(Date.UTC(2000, 1, 29, 23, 59, 59, 999)), "2000-02-29T23:59:59.999+00:00");
 });
 
-Deno.test("handleRequest() answers the probes 200 or 503 with exactly four fields (behaviour §5)", async () => {
+Deno.test("httpDate() writes the IMF-fixdate of RFC 9110, as toUTCString() does", () => {
+  assert.equal(httpDate(WALL), "Wed, 01 May 2024 12:00:00 GMT");
+  assert.equal(httpDate(WALL + 999), "Wed, 01 May 2024 12:00:00 GMT");
+  for (const wall of [0, -1, Date.UTC(2000, 1, 29, 23, 59, 59), Date.UTC(2100, 11, 31, 1, 2, 3)]) {
+    assert.equal(httpDate(wall), new Date(wall).toUTCString(), String(wall));
+  }
+});
+
+Deno.test("handleRequest() answers the probes 200 or 503 with exactly four fields (behaviour §5)", () => {
   const state = running({ ADAPTER_INITIAL_LIVEZ: "true" });
   const expected = {
     "/healthz": 200,
@@ -28,14 +38,12 @@ Deno.test("handleRequest() answers the probes 200 or 503 with exactly four field
     "/readyz": 503,
   };
   for (const [path, status] of Object.entries(expected)) {
-    const response = get(state, path);
-    assert.equal(response.status, status, path);
-    assert.equal(response.headers.get("content-type"), "application/json");
-    assert.equal(response.headers.get("cache-control"), "no-store");
-    assert.equal(
-      await response.text(),
-      '{"timestamp":"2024-05-01T12:00:00.000+00:00","healthz":true,"livez":true,"readyz":false}',
-    );
+    assert.deepEqual(get(state, path), {
+      status,
+      headers: JSON_HEADERS,
+      body:
+        '{"timestamp":"2024-05-01T12:00:00.000+00:00","healthz":true,"livez":true,"readyz":false}',
+    });
   }
 });
 
@@ -46,49 +54,63 @@ Deno.test("handleRequest() answers /healthz 503 before start and during shutdown
   assert.equal(get(stopping, "/healthz").status, 503);
 });
 
-Deno.test("handleRequest() answers HEAD like GET without a body", async () => {
+Deno.test("handleRequest() answers HEAD as GET: the server leaves the body out", () => {
   const state = running();
-  for (const path of ["/healthz", "/livez", "/readyz", "/status"]) {
-    const head = get(state, path, "HEAD");
-    assert.equal(head.status, get(state, path).status, path);
-    assert.equal(head.headers.get("content-type"), "application/json");
-    assert.equal(await head.text(), "");
+  for (const path of ["/healthz", "/livez", "/readyz", "/status", "/metrics", "/nope"]) {
+    assert.deepEqual(get(state, path, "HEAD"), get(state, path), path);
   }
 });
 
-Deno.test("handleRequest() ignores the query string", () => {
+Deno.test("handleRequest() ignores the query string, and reads an absolute-form target", () => {
   assert.equal(get(running(), "/healthz?verbose=1").status, 200);
+  assert.equal(get(running(), "http://10.0.0.7:8089/healthz").status, 200);
 });
 
-Deno.test("handleRequest() answers 404 with a JSON error for unknown paths", async () => {
+Deno.test("handleRequest() answers 404 with a JSON error for unknown paths", () => {
   for (
     const [path, method] of [["/", "GET"], ["/ready", "GET"], ["/healthz/", "GET"], [
       "/nope",
       "POST",
     ]]
   ) {
-    const response = get(running(), path, method);
-    assert.equal(response.status, 404, path);
-    assert.equal(response.headers.get("content-type"), "application/json");
-    assert.deepEqual(await response.json(), { error: "Not found", path });
+    assert.deepEqual(get(running(), path, method), {
+      status: 404,
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ error: "Not found", path }),
+    });
   }
 });
 
-Deno.test("handleRequest() answers 405 with Allow for other methods on known paths", async () => {
-  for (const method of ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"]) {
-    const response = get(running(), "/readyz", method);
-    assert.equal(response.status, 405, method);
-    assert.equal(response.headers.get("allow"), "GET, HEAD");
-    assert.deepEqual(await response.json(), { error: "Method not allowed", method });
+Deno.test("handleRequest() answers 405 with Allow for other methods on known paths", () => {
+  for (const method of ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "get", "BREW"]) {
+    assert.deepEqual(get(running(), "/readyz", method), {
+      status: 405,
+      headers: { ...JSON_HEADERS, allow: "GET, HEAD" },
+      body: JSON.stringify({ error: "Method not allowed", method }),
+    });
   }
 });
 
-Deno.test("handleRequest() tells everything it knows on /status (behaviour §5)", async () => {
+Deno.test("refusal() answers what the server cannot serve with a JSON error", () => {
+  const refusals = { 400: "Bad request", 414: "Request target too long" } as const;
+  for (const [status, error] of Object.entries(refusals)) {
+    assert.deepEqual(refusal(Number(status)), {
+      status: Number(status),
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ error }),
+    });
+  }
+  assert.equal(refusal(431).body, '{"error":"Request header too large"}');
+  assert.equal(refusal(500).body, '{"error":"Internal error"}');
+  assert.equal(refusal(505).body, '{"error":"HTTP version not supported"}');
+});
+
+Deno.test("handleRequest() tells everything it knows on /status (behaviour §5)", () => {
   let state = running({ ADAPTER_UNIT_WATCHDOG_SEC: "10", ADAPTER_UNIT_TIMEOUT_START_SEC: "90" });
   state = send(state, "STATUS=serving\nMAINPID=42\nWATCHDOG=1\nFOO=1", 3_000);
   const response = get(state, "/status");
   assert.equal(response.status, 200);
-  const body = await response.json();
+  const body = JSON.parse(response.body);
   assert.deepEqual(body, {
     timestamp: "2024-05-01T12:00:00.000+00:00",
     healthz: true,
@@ -126,8 +148,8 @@ Deno.test("handleRequest() tells everything it knows on /status (behaviour §5)"
   assert.equal(Object.values(body.counters.linesByKey).reduce((a, b) => Number(a) + Number(b)), 3);
 });
 
-Deno.test("handleRequest() tells /status of a fresh adapter with nothing known yet", async () => {
-  const body = await get(running({ ADAPTER_UNIT_TIMEOUT_START_SEC: "0" }), "/status").json();
+Deno.test("handleRequest() tells /status of a fresh adapter with nothing known yet", () => {
+  const body = JSON.parse(get(running({ ADAPTER_UNIT_TIMEOUT_START_SEC: "0" }), "/status").body);
   assert.deepEqual(
     {
       ...body,
@@ -176,49 +198,33 @@ Deno.test("handleRequest() answers 405 with Allow on /status and /healthz too", 
   for (const path of ["/status", "/healthz", "/livez"]) {
     const response = get(running(), path, "POST");
     assert.equal(response.status, 405, path);
-    assert.equal(response.headers.get("allow"), "GET, HEAD");
+    assert.equal(response.headers.allow, "GET, HEAD");
   }
 });
 
-Deno.test("handleRequest() shows the probe values of a stopping adapter in every body", async () => {
+Deno.test("handleRequest() shows the probe values of a stopping adapter in every body", () => {
   const state =
     step(send(running(), "READY=1", 2_000), { kind: "signal", signal: "SIGTERM" }, 3_000)
       .state;
   const response = get(state, "/readyz");
   assert.equal(response.status, 200);
   assert.equal(
-    await response.text(),
+    response.body,
     '{"timestamp":"2024-05-01T12:00:00.000+00:00","healthz":false,"livez":true,"readyz":true}',
   );
 });
 
-Deno.test("handleRequest() counts dropped output lines in /status", async () => {
+Deno.test("handleRequest() counts dropped output lines in /status", () => {
   const dropped = { stdout: 12, stderr: 3 };
-  const response = handleRequest(new Request("http://adapter/status"), running(), clock, dropped);
-  assert.deepEqual((await response.json()).counters.droppedOutputLines, dropped);
+  const response = handleRequest({ method: "GET", target: "/status" }, running(), clock, dropped);
+  assert.deepEqual(JSON.parse(response.body).counters.droppedOutputLines, dropped);
 });
 
-Deno.test("handleRequest() routes on the request path whatever the Host header says", async () => {
-  const state = running({ ADAPTER_INITIAL_LIVEZ: "true" });
-  // What Deno.serve makes of a request with each Host header: scheme + Host + target.
-  const hosts = ["a b", "a:99999", "[::1", "evil/x", "evil/x/healthz", "x?y", ""];
-  for (const host of hosts) {
-    const request = {
-      url: `http://${host}/livez?verbose=1`,
-      method: "GET",
-      headers: new Headers(host === "" ? {} : { host }),
-    } as Request;
-    const response = handleRequest(request, state, clock);
-    assert.equal(response.status, 200, `Host: ${host}`);
-    assert.equal((await response.json()).livez, true);
-  }
-});
-
-Deno.test("handleRequest() tells on /status the last measured ping, in seconds and over the timeout", async () => {
+Deno.test("handleRequest() tells on /status the last measured ping, in seconds and over the timeout", () => {
   let state = running({ ADAPTER_UNIT_WATCHDOG_SEC: "10", ADAPTER_UNIT_TIMEOUT_START_SEC: "0" });
   state = send(state, "READY=1", 1_000);
   state = send(state, "WATCHDOG=1", 4_000.0004);
-  const { watchdog } = await get(state, "/status").json();
+  const { watchdog } = JSON.parse(get(state, "/status").body);
   // Rounded as the other times are: to the millisecond, and ratios to four decimals.
   assert.deepEqual(watchdog.lastPing, {
     intervalSeconds: 3,

@@ -82,17 +82,17 @@ Deno.test("renderMetrics() declares HELP and TYPE once per family, counters endi
   assert.deepEqual(samples(text, "watchdog_timeout_seconds"), { "": 0 });
 });
 
-Deno.test("GET /metrics answers 200 in the Prometheus text format; HEAD without a body", async () => {
+Deno.test("GET /metrics answers 200 in the Prometheus text format; HEAD as GET; POST 405", () => {
   const state = step(initialState(parseConfig({}).config), START, 0).state;
   const clock = at(0);
-  const get = handleRequest(new Request("http://x/metrics"), state, clock);
-  assert.equal(get.status, 200);
-  assert.equal(get.headers.get("content-type"), METRICS_CONTENT_TYPE);
-  assert.equal(await get.text(), renderMetrics(state, at(0)));
-  const head = handleRequest(new Request("http://x/metrics", { method: "HEAD" }), state, clock);
-  assert.equal(head.status, 200);
-  assert.equal(head.body, null);
-  const post = handleRequest(new Request("http://x/metrics", { method: "POST" }), state, clock);
+  const get = handleRequest({ method: "GET", target: "/metrics" }, state, clock);
+  assert.deepEqual(get, {
+    status: 200,
+    headers: { "content-type": METRICS_CONTENT_TYPE, "cache-control": "no-store" },
+    body: renderMetrics(state, clock),
+  });
+  assert.deepEqual(handleRequest({ method: "HEAD", target: "/metrics" }, state, clock), get);
+  const post = handleRequest({ method: "POST", target: "/metrics" }, state, clock);
   assert.equal(post.status, 405);
 });
 

@@ -378,7 +378,9 @@ Deno.test(
         const messages = records(exit.stderr).map((record) => record.message);
         assert.deepEqual(
           messages,
-          log === "true" ? ["Configuration", errors[0].message] : [errors[0].message],
+          log === "true"
+            ? ["Configuration", "Open files limit", errors[0].message]
+            : [errors[0].message],
         );
         assert.deepEqual(inode(path), before);
       }
