@@ -44,38 +44,53 @@ export const RUNGS: readonly Rung[] = [
     program: rung("Deno", "bare.ts"),
   },
   {
-    name: "sidecar modules",
-    adds: "the modules the sidecar evaluates (main.ts's imports, lib/commands/sidecar.ts), " +
-      "not run",
-    program: rung("sidecar modules", "sidecar_modules.ts"),
+    name: "the bundle",
+    adds: "build/sd-notify-adapter.js, the one module `deno task start` runs, evaluated, not run",
+    program: rung("the bundle", "bundle.ts"),
   },
   {
-    name: "other modes' modules",
-    adds: "main.ts itself: its dynamic imports put the wrapper's, `notify`'s and `probe`'s " +
-      "modules in the graph Deno reads at start, though the sidecar never evaluates them",
-    program: rung("other modes' modules", "main_graph.ts"),
-  },
-  {
-    name: "Deno.serve",
-    adds: "`Deno.serve` answering instead of the raw listener",
-    program: rung("Deno.serve", "main_graph.ts", ["serve"]),
+    name: "libc",
+    adds: "libc through Deno's FFI, as the adapter loads it at start (the open-files limit, " +
+      "the main process's watch, the PID file, the termination message, reaping)",
+    program: rung("libc", "bundle.ts", ["libc"]),
   },
   {
     name: "notify socket",
     adds: "`Deno.listenDatagram` on `NOTIFY_SOCKET`, with a receive loop",
-    program: rung("notify socket", "main_graph.ts", ["serve", "socket"]),
+    program: rung("notify socket", "bundle.ts", ["libc", "socket"]),
   },
   {
     name: "sidecar",
     adds: "the rest of `deno task start`: environment, configuration, permissions, signal " +
-      "listeners, outputs, the runtime and its timers",
+      "listeners, outputs, the HTTP server, the runtime and its timers",
     program: () => ({ ...adapterProgram(), name: "sidecar" }),
+  },
+  {
+    name: "source modules",
+    base: "Deno",
+    adds: "the same code as the sixty-odd modules of the source (main.ts's imports, " +
+      "lib/commands/sidecar.ts), evaluated, not run: what the bundle saves",
+    program: rung("source modules", "sidecar_modules.ts"),
+  },
+  {
+    name: "other modes' modules",
+    base: "source modules",
+    adds: "main.ts itself: its dynamic imports put the wrapper's, `notify`'s and `probe`'s " +
+      "modules in the graph Deno reads at start, though the sidecar never evaluates them",
+    program: rung("other modes' modules", "main_graph.ts"),
   },
   {
     name: "wrapper's modules",
     base: "other modes' modules",
     adds: "the modules only wrapper mode evaluates (lib/commands/wrapper/), evaluated too",
     program: rung("wrapper's modules", "wrapper_modules.ts"),
+  },
+  {
+    name: "Deno.serve",
+    base: "Deno",
+    adds: "`Deno.serve` answering instead of the raw listener: what the floor pays, and the " +
+      "adapter, with an HTTP server of its own, does not",
+    program: rung("Deno.serve", "bare.ts", ["serve"]),
   },
   {
     name: "Node timers",
@@ -137,7 +152,8 @@ async function compiledScripts(program: Program, args: readonly string[] = []) {
 const isNode = (script: string) =>
   script.startsWith("ext:deno_node/") || script.startsWith("node:");
 const isProject = (script: string) =>
-  script === `file://${ROOT}/main.ts` || script.startsWith(`file://${ROOT}/lib/`);
+  script === `file://${ROOT}/main.ts` || script.startsWith(`file://${ROOT}/lib/`) ||
+  script.startsWith(`file://${ROOT}/build/`);
 
 /** Counts what `program` compiles beyond what `baseline` (the empty program's scripts) did. */
 async function census(program: Program, baseline: ReadonlySet<string>, args?: readonly string[]) {

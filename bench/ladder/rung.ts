@@ -5,6 +5,8 @@
  * answers from a raw TCP listener, the least that can answer; the other parts:
  *
  * - `serve`: `Deno.serve` answers instead, as in the adapter;
+ * - `libc`: libc loaded through Deno's FFI with the adapter's symbols, as the adapter loads it
+ *   at start (lib/shell/libc.ts);
  * - `socket`: `Deno.listenDatagram` on `NOTIFY_SOCKET`, with a receive loop;
  * - `node-timers`: one global `setTimeout`, which is Node's in Deno 2.9.6;
  * - `node-process`: the global `process`, from Node compatibility;
@@ -15,6 +17,11 @@
 
 // What each part does before the rung answers, but `serve`, which is how it answers.
 const EFFECTS: Readonly<Record<string, () => unknown>> = {
+  "libc": async () => {
+    const { loadLibc } = await import("../../lib/shell/libc.ts");
+    const libc = loadLibc();
+    if (libc instanceof Error) throw libc;
+  },
   "socket": () => void receive(bindNotifySocket()),
   "node-timers": () => setTimeout(() => {}, 0),
   "node-process": () => (globalThis as { process?: { pid: number } }).process?.pid,

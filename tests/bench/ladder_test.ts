@@ -45,6 +45,6 @@ Deno.test("a rung with an unknown part says so and exits", async () => {
   assert.equal(code, 1);
   assert.match(
     new TextDecoder().decode(stderr),
-    /Cannot run BENCH_RUNG "serve,nope": unknown nope, expected serve, socket, node-timers, node-process, node-fs/,
+    /Cannot run BENCH_RUNG "serve,nope": unknown nope, expected serve, libc, socket, node-timers, node-process, node-fs/,
   );
 });
