@@ -165,7 +165,7 @@ async function census(program: Program, baseline: ReadonlySet<string>, args?: re
 }
 
 /** Everything the breakdown measured. */
-export interface Breakdown {
+interface Breakdown {
   readonly footprints: ReadonlyMap<string, Footprint>;
   readonly censuses: ReadonlyMap<string, Census>;
   /** Wrapper mode (`run -- sleep 60`), which has no rung: its start cannot be compared. */
