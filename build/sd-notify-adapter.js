@@ -4912,18 +4912,21 @@ function createRuntime(store, ports) {
     }
   };
   const dispatch = (input) => {
-    const failures = [];
-    for (const effect of store.step(input, ports.now())) {
+    const effects = store.step(input, ports.now());
+    let failures;
+    for (let index = 0; index < effects.length; index++) {
       try {
-        perform(effect);
+        perform(effects[index]);
       } catch (error) {
-        failures.push(error);
+        (failures ??= []).push(error);
       }
     }
-    for (const error of failures) dispatch({
-      kind: "failed",
-      error: errorText(error)
-    });
+    if (failures !== void 0) {
+      for (const error of failures) dispatch({
+        kind: "failed",
+        error: errorText(error)
+      });
+    }
   };
   return dispatch;
 }

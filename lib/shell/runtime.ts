@@ -109,15 +109,19 @@ export function createRuntime(store: Store, ports: RuntimePorts): (input: Input)
     }
   };
   const dispatch = (input: Input): void => {
-    const failures: unknown[] = [];
-    for (const effect of store.step(input, ports.now())) {
+    const effects = store.step(input, ports.now());
+    // Allocated only when an effect throws: this runs once per datagram of a flood.
+    let failures: unknown[] | undefined;
+    for (let index = 0; index < effects.length; index++) {
       try {
-        perform(effect);
+        perform(effects[index]);
       } catch (error) {
-        failures.push(error);
+        (failures ??= []).push(error);
       }
     }
-    for (const error of failures) dispatch({ kind: "failed", error: errorText(error) });
+    if (failures !== undefined) {
+      for (const error of failures) dispatch({ kind: "failed", error: errorText(error) });
+    }
   };
   return dispatch;
 }
