@@ -4095,8 +4095,11 @@ function startMainWatch(ports) {
     problem: `cannot be read without libc: ${libc.message}`
   } : readPidFile(libc, pidFile);
   const key = (result) => JSON.stringify(result);
-  const pollsFile = pidFile !== null && !(libc instanceof Error);
-  let lastRead = pollsFile ? key(read()) : "";
+  const polled = pidFile !== null && !(libc instanceof Error) ? {
+    libc,
+    pidFile
+  } : void 0;
+  let lastRead = polled ? key(read()) : "";
   const look = () => {
     if (watched?.hasEnded()) {
       const { pid: pid2 } = watched;
@@ -4107,7 +4110,7 @@ function startMainWatch(ports) {
         pid: pid2
       });
     }
-    if (pollsFile && key(readPidFileOnce(libc, pidFile)) !== lastRead) {
+    if (polled && key(readPidFileOnce(polled.libc, polled.pidFile)) !== lastRead) {
       const result = read();
       const now = key(result);
       if (now !== lastRead) {
@@ -4130,7 +4133,7 @@ function startMainWatch(ports) {
     }
   };
   const keepWaking = () => {
-    if (stopped || cancelWake !== void 0 || watched === void 0 && !pollsFile) return;
+    if (stopped || cancelWake !== void 0 || watched === void 0 && !polled) return;
     cancelWake = schedule2(MAIN_WATCH_PERIOD_MS, wake);
   };
   const unwatch = () => {
@@ -5220,7 +5223,7 @@ async function openEndpoints({ config }, socketPath, outputs, handler, maxConnec
 function run(started) {
   const { loaded: { config }, launcher, now, mailbox, store, outputs, bound } = started;
   const { openFilesLimit } = started;
-  const libc = started.libc instanceof Error ? null : started.libc;
+  const libc = started.libc instanceof Error ? void 0 : started.libc;
   const { logger } = outputs;
   const parse = memoizedParser();
   let poller;
@@ -5242,7 +5245,7 @@ function run(started) {
     })
   });
   const timer = new DeadlineTimer(now, schedule, () => reader.requestTick());
-  const reaper = launcher !== null && libc !== null && Deno.pid === 1 ? startReaper(libc, () => mainPids(store), schedule) : void 0;
+  const reaper = launcher !== null && libc !== void 0 && Deno.pid === 1 ? startReaper(libc, () => mainPids(store), schedule) : void 0;
   const mainWatch = startMainWatch({
     libc: started.libc,
     pidFile: config.pidFile,
@@ -5266,7 +5269,7 @@ function run(started) {
     armTimer: (at) => timer.arm(at),
     spawn: () => {
       if (launcher === null) return;
-      const launched = withLimitFoundAtStart(libc ?? void 0, openFilesLimit, () => launcher.launch((pid2, end) => {
+      const launched = withLimitFoundAtStart(libc, openFilesLimit, () => launcher.launch((pid2, end) => {
         reaper?.sweep();
         reader.afterQueued(() => mailbox.post(end instanceof Error ? {
           kind: "failed",
@@ -5335,7 +5338,7 @@ function shutDown(started, stopReading) {
       serverStopped = listener.shutdown();
     },
     writeTerminationMessage: (path, text, libc) => {
-      messageWritten = writeTerminationLog(path, text, outputs.logger, libc ?? void 0);
+      messageWritten = writeTerminationLog(path, text, outputs.logger, libc);
     },
     finish: async () => {
       await Promise.race([

@@ -230,7 +230,7 @@ async function openEndpoints(
 function run(started: Started): Promise<number> {
   const { loaded: { config }, launcher, now, mailbox, store, outputs, bound } = started;
   const { openFilesLimit } = started;
-  const libc = started.libc instanceof Error ? null : started.libc;
+  const libc = started.libc instanceof Error ? undefined : started.libc;
   const { logger } = outputs;
   const parse = memoizedParser();
   // Opened at the first flood that needs it, closed with the socket.
@@ -246,7 +246,7 @@ function run(started: Started): Promise<number> {
     error: (error) => logger.log("error", "Socket receive failed", { error: errorText(error) }),
   });
   const timer = new DeadlineTimer(now, schedule, () => reader.requestTick());
-  const reaper = launcher !== null && libc !== null && Deno.pid === 1
+  const reaper = launcher !== null && libc !== undefined && Deno.pid === 1
     ? startReaper(libc, () => mainPids(store), schedule)
     : undefined;
   const mainWatch = startMainWatch({
@@ -276,7 +276,7 @@ function run(started: Started): Promise<number> {
       if (launcher === null) return;
       // The service gets the open-files limit the adapter found, not the one it raised (§5.6).
       const launched = withLimitFoundAtStart(
-        libc ?? undefined,
+        libc,
         openFilesLimit,
         () =>
           launcher.launch((pid, end) => {
@@ -348,8 +348,8 @@ function shutDown(started: Started, stopReading: () => void) {
       budget = sleep(SERVER_STOP_BUDGET_MS);
       serverStopped = listener.shutdown();
     },
-    writeTerminationMessage: (path: string, text: string, libc: Libc | null) => {
-      messageWritten = writeTerminationLog(path, text, outputs.logger, libc ?? undefined);
+    writeTerminationMessage: (path: string, text: string, libc: Libc | undefined) => {
+      messageWritten = writeTerminationLog(path, text, outputs.logger, libc);
     },
     finish: async () => {
       await Promise.race([serverStopped, budget]);

@@ -70,8 +70,8 @@ export function startMainWatch(ports: MainWatchPorts): MainWatch {
       : readPidFile(libc, pidFile!);
   const key = (result: PidFileRead) => JSON.stringify(result);
   // Without libc the file cannot be read safely, and a change would be reported for nothing.
-  const pollsFile = pidFile !== null && !(libc instanceof Error);
-  let lastRead = pollsFile ? key(read()) : "";
+  const polled = pidFile !== null && !(libc instanceof Error) ? { libc, pidFile } : undefined;
+  let lastRead = polled ? key(read()) : "";
 
   const look = () => {
     if (watched?.hasEnded()) {
@@ -81,7 +81,7 @@ export function startMainWatch(ports: MainWatchPorts): MainWatch {
       reportAfterQueued({ kind: "mainExited", pid });
     }
     // One read tells that nothing changed, the common case; a change is read until it agrees.
-    if (pollsFile && key(readPidFileOnce(libc as Libc, pidFile!)) !== lastRead) {
+    if (polled && key(readPidFileOnce(polled.libc, polled.pidFile)) !== lastRead) {
       const result = read();
       const now = key(result);
       if (now !== lastRead) {
@@ -101,7 +101,7 @@ export function startMainWatch(ports: MainWatchPorts): MainWatch {
     }
   };
   const keepWaking = () => {
-    if (stopped || cancelWake !== undefined || (watched === undefined && !pollsFile)) return;
+    if (stopped || cancelWake !== undefined || (watched === undefined && !polled)) return;
     cancelWake = schedule(MAIN_WATCH_PERIOD_MS, wake);
   };
   const unwatch = () => {
