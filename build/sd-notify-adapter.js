@@ -2658,7 +2658,7 @@ function start(draft, socket, address, pid2) {
   requestSpawn(draft);
   if (draft.earlyStop !== null) beginShutdown(draft, "signal", draft.earlyStop, 0);
 }
-function beginShutdown(draft, cause, reason, exitStatus2, startupFailure = null) {
+function beginShutdown(draft, cause, reason, exitStatus2) {
   if (draft.phase !== "running") return;
   draft.phase = "stopping";
   draft.startDeadlineMs = null;
@@ -2667,8 +2667,7 @@ function beginShutdown(draft, cause, reason, exitStatus2, startupFailure = null)
     cause,
     reason,
     exitStatus: exitStatus2,
-    giveUpAtMs: draft.now + STOP_GRACE_MS + REAP_WAIT_MS,
-    startupFailure
+    giveUpAtMs: draft.now + STOP_GRACE_MS + REAP_WAIT_MS
   };
   log(draft, exitStatus2 === 0 ? "info" : "warning", "Shutting down", {
     reason,
@@ -2692,11 +2691,11 @@ function shutDownOnEvents(draft) {
   if (stopping.length === 0) return;
   beginShutdown(draft, "events", `event ${stopping.join(",")}`, shutdownExitStatus(stopping));
 }
-function serviceEnded(draft, reason, exitStatus2, startupFailure = null) {
+function serviceEnded(draft, reason, exitStatus2) {
   if (draft.phase !== "running") return;
   setProbe(draft, "livez", false);
   setProbe(draft, "readyz", false);
-  beginShutdown(draft, "main process", reason, exitStatus2, startupFailure);
+  beginShutdown(draft, "main process", reason, exitStatus2);
 }
 function finishShutdown(draft) {
   const { ending } = draft;
@@ -2714,12 +2713,14 @@ function finishShutdown(draft) {
       text: terminationMessage(draft)
     });
   }
-  const { exitStatus: exitStatus2, startupFailure } = ending;
   draft.effects.push({
     kind: "exit",
-    exitStatus: exitStatus2,
-    startupFailure
+    exitStatus: ending.exitStatus,
+    startupFailure: startupFailure(ending, draft.mainProcess)
   });
+}
+function startupFailure(ending, main) {
+  return ending.cause === "main process" && main?.phase === "failed" ? main.reason : null;
 }
 var REAP_WAIT_MS;
 var init_lifecycle = __esm({
@@ -3028,7 +3029,7 @@ var init_reducer = __esm({
       spawned: (draft, { pid: pid2 }) => spawned(draft, pid2),
       spawnFailed: (draft, { exitStatus: exitStatus2, reason }) => {
         spawnFailed(draft, exitStatus2, reason);
-        serviceEnded(draft, reason, exitStatus2, reason);
+        serviceEnded(draft, reason, exitStatus2);
       },
       exited: (draft, { pid: pid2, end }) => {
         if (exited(draft, pid2, end)) serviceEnded(draft, endReason(end), exitStatusOf(end));
@@ -5300,11 +5301,11 @@ function run(started) {
     readPidFile: () => mainWatch.readPidFile(),
     closeEndpoints: closing.closeEndpoints,
     writeTerminationMessage: (path, text) => closing.writeTerminationMessage(path, text, libc),
-    exit: (exitStatus2, startupFailure) => {
+    exit: (exitStatus2, startupFailure2) => {
       reaper?.stop();
       closing.finish().then(() => {
-        if (startupFailure !== null && !config.log) {
-          failWith(new StartupError(startupFailure, exitStatus2));
+        if (startupFailure2 !== null && !config.log) {
+          failWith(new StartupError(startupFailure2, exitStatus2));
         } else exitWith(exitStatus2);
       });
     }

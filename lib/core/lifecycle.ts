@@ -11,6 +11,7 @@ import { type Draft, log } from "./draft.ts";
 import { shutdownExitStatus } from "./events.ts";
 import {
   giveUpMainProcess,
+  type MainProcess,
   mayRun,
   requestSpawn,
   STOP_GRACE_MS,
@@ -18,7 +19,7 @@ import {
 } from "./main_process.ts";
 import { setProbe } from "./probe_state.ts";
 import { armStartTimer } from "./start_timer.ts";
-import type { EndingCause } from "./state.ts";
+import type { Ending, EndingCause } from "./state.ts";
 import { terminationMessage } from "./termination_message.ts";
 
 /** After SIGKILL, how long the adapter waits for the kernel to report the main process gone. */
@@ -80,7 +81,6 @@ export function beginShutdown(
   cause: EndingCause,
   reason: string,
   exitStatus: number,
-  startupFailure: string | null = null,
 ): void {
   if (draft.phase !== "running") return;
   draft.phase = "stopping";
@@ -91,7 +91,6 @@ export function beginShutdown(
     reason,
     exitStatus,
     giveUpAtMs: draft.now + STOP_GRACE_MS + REAP_WAIT_MS,
-    startupFailure,
   };
   log(draft, exitStatus === 0 ? "info" : "warning", "Shutting down", { reason, exitStatus });
   // healthz turns false as soon as shutdown begins, whatever began it (behaviour §3.2).
@@ -153,12 +152,11 @@ export function serviceEnded(
   draft: Draft,
   reason: string,
   exitStatus: number,
-  startupFailure: string | null = null,
 ): void {
   if (draft.phase !== "running") return;
   setProbe(draft, "livez", false);
   setProbe(draft, "readyz", false);
-  beginShutdown(draft, "main process", reason, exitStatus, startupFailure);
+  beginShutdown(draft, "main process", reason, exitStatus);
 }
 
 /**
@@ -193,6 +191,15 @@ export function finishShutdown(draft: Draft): void {
   if (draft.command !== null && path !== null) {
     draft.effects.push({ kind: "writeTerminationMessage", path, text: terminationMessage(draft) });
   }
-  const { exitStatus, startupFailure } = ending;
-  draft.effects.push({ kind: "exit", exitStatus, startupFailure });
+  draft.effects.push({
+    kind: "exit",
+    exitStatus: ending.exitStatus,
+    startupFailure: startupFailure(ending, draft.mainProcess),
+  });
+}
+
+// A failure to start `COMMAND` that ended the adapter is written even with `ADAPTER_LOG=false`
+// (behaviour §9.1); a spawn that failed after a signal began the shutdown is only logged.
+function startupFailure(ending: Ending, main: MainProcess | null): string | null {
+  return ending.cause === "main process" && main?.phase === "failed" ? main.reason : null;
 }

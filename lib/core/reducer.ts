@@ -100,7 +100,7 @@ const RUNNING: Handlers = {
   spawned: (draft, { pid }) => spawned(draft, pid),
   spawnFailed: (draft, { exitStatus, reason }) => {
     spawnFailed(draft, exitStatus, reason);
-    serviceEnded(draft, reason, exitStatus, reason);
+    serviceEnded(draft, reason, exitStatus);
   },
   exited: (draft, { pid, end }) => {
     if (exited(draft, pid, end)) serviceEnded(draft, endReason(end), exitStatusOf(end));

@@ -64,8 +64,6 @@ export interface Ending {
    * kernel never reports (or a runtime that loses its status) must not keep the adapter alive.
    */
   readonly giveUpAtMs: number;
-  /** A failure to start `COMMAND`, written even with `ADAPTER_LOG=false` (behaviour §9.1). */
-  readonly startupFailure: string | null;
 }
 
 /** The phases of the adapter's life (behaviour §7); each has its own table of inputs. */

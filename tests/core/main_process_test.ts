@@ -104,6 +104,19 @@ Deno.test("step() ends a wrapper whose COMMAND cannot start with 126 or 127, and
   }]);
 });
 
+Deno.test("step() only logs a COMMAND that cannot start once an error has begun the shutdown", () => {
+  const started = step(waiting(), START, 0).state;
+  const stopping = step(started, { kind: "failed", error: "boom" }, 1).state;
+  const reason = 'Cannot start COMMAND "service": not found in PATH (No such file)';
+  const { state, effects } = step(stopping, { kind: "spawnFailed", exitStatus: 127, reason }, 2);
+  assert.equal(state.phase, "exiting");
+  assert.deepEqual(ofKind(effects, "exit"), [{
+    kind: "exit",
+    exitStatus: 1,
+    startupFailure: null,
+  }]);
+});
+
 Deno.test("step() exits with 128 + n for a child ended by any signal, real-time ones too", () => {
   for (const [signal, name] of [[6, "SIGABRT"], [36, "SIGRTMIN+2"], [64, "SIGRTMAX"]] as const) {
     const { state, effects } = step(wrapping(), exited(42, { kind: "killed", signal }), 5);

@@ -19,7 +19,6 @@ const ending = (cause: Ending["cause"], reason: string, exitStatus: number): End
   reason,
   exitStatus,
   giveUpAtMs: 0,
-  startupFailure: null,
 });
 
 Deno.test("terminationMessage() says how the service exited by itself", () => {
