@@ -65,12 +65,39 @@ function exists(path: string): boolean {
   }
 }
 
+function isExecutableFile(path: string): boolean {
+  try {
+    const info = Deno.statSync(path);
+    return info.isFile && ((info.mode ?? 0) & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The absolute path of `program`: a path as it is, a name looked up in PATH (and the sbin
+ * directories); undefined when it is not there as an executable file.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findProgram } from "./test_tools.ts";
+ *
+ * assert.equal(findProgram("/nonexistent/program"), undefined);
+ * ```
+ */
+export function findProgram(program: string): string | undefined {
+  const candidates = program.includes("/")
+    ? [program]
+    : PATH_DIRECTORIES.map((dir) => `${dir}/${program}`);
+  return candidates.find(isExecutableFile);
+}
+
 /** Whether `name` is installed: every command on PATH, every file (`a|b`: either). */
 export function isInstalled(name: ToolName): boolean {
   const tool: Tool = TOOLS[name];
-  return tool.commands.every((command) =>
-    PATH_DIRECTORIES.some((dir) => exists(`${dir}/${command}`))
-  ) && tool.files.every((alternatives) => alternatives.split("|").some(exists));
+  return tool.commands.every((command) => findProgram(command) !== undefined) &&
+    tool.files.every((alternatives) => alternatives.split("|").some(exists));
 }
 
 /** The tools among `names` that are missing. */
@@ -105,15 +132,11 @@ async function install(names: readonly ToolName[]): Promise<void> {
     : (await run(["sudo", "-n", "true"]))
     ? ["sudo", "-n"]
     : null;
-  if (asRoot === null || !isInstalledCommand("apt-get")) return;
+  if (asRoot === null || findProgram("apt-get") === undefined) return;
   const packages = [...new Set(names.map((name) => TOOLS[name].debianPackage))].sort();
   console.error(`Installing the test tools' packages: ${packages.join(" ")}`);
   if (!(await run([...asRoot, "apt-get", "update", "-qq"]))) return;
   await run([...asRoot, "apt-get", "install", "-y", "-qq", "--no-install-recommends", ...packages]);
-}
-
-function isInstalledCommand(command: string): boolean {
-  return PATH_DIRECTORIES.some((dir) => exists(`${dir}/${command}`));
 }
 
 if (import.meta.main) {

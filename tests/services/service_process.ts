@@ -8,25 +8,15 @@
 
 import type { AdapterProcess } from "../helpers/adapter_process.ts";
 import { waitForRecord } from "../helpers/adapter_process.ts";
+import { findProgram } from "../../scripts/test_tools.ts";
 
 /**
  * The absolute path of `program` (a path, or a name looked up in PATH), or an error that names
  * the Debian package to install: these tests run the real services and never skip.
  */
 export function requireProgram(program: string, debianPackage: string): string {
-  const candidates = program.includes("/")
-    ? [program]
-    : (Deno.env.get("PATH") ?? "").split(":").filter((dir) => dir !== "").map((dir) =>
-      `${dir}/${program}`
-    );
-  for (const candidate of candidates) {
-    try {
-      const info = Deno.statSync(candidate);
-      if (info.isFile && ((info.mode ?? 0) & 0o111) !== 0) return candidate;
-    } catch {
-      // Not there: try the next directory.
-    }
-  }
+  const found = findProgram(program);
+  if (found !== undefined) return found;
   throw new Error(
     `Cannot find ${program}: install the Debian package "${debianPackage}" ` +
       `(apt-get install --no-install-recommends ${debianPackage}; deno task test installs it where it can)`,
