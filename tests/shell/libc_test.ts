@@ -2,8 +2,11 @@
 // statx(2) layout, against what Python's os module and Deno's own stat say.
 import assert from "node:assert/strict";
 import {
+  cString,
+  errnoName,
   type FileStatus,
   type Libc,
+  LIBC_SYMBOLS,
   LINUX,
   loadLibc,
   OPEN_FLAGS_BY_ARCH,
@@ -72,4 +75,35 @@ Deno.test("statusAt() reads statx(2) as lstat does: type and mode, links, device
   } finally {
     dir.remove();
   }
+});
+
+Deno.test("libc's results come back as the integers C returns, negative ones and errno too", () => {
+  const c = libc();
+  const dir = tempDir();
+  try {
+    const path = `${dir.path}/file`;
+    Deno.writeTextFileSync(path, "abc");
+    const fd = c.openat(LINUX.AT_FDCWD, cString(path), LINUX.O_RDONLY | LINUX.O_CLOEXEC);
+    assert.ok(fd > 2, `fd ${fd}`);
+    const buffer = new Uint8Array(8);
+    assert.equal(c.read(fd, buffer, 8n), 3n);
+    assert.equal(new TextDecoder().decode(buffer.subarray(0, 3)), "abc");
+    assert.equal(c.close(fd), 0);
+    assert.equal(c.close(fd), -1);
+    assert.equal(errnoName(c), "EBADF");
+    assert.equal(c.write(fd, buffer, 1n), -1n);
+    assert.equal(errnoName(c), "EBADF");
+    assert.equal(c.openat(LINUX.AT_FDCWD, cString(`${dir.path}/none`), LINUX.O_RDONLY), -1);
+    assert.equal(errnoName(c), "ENOENT");
+  } finally {
+    dir.remove();
+  }
+});
+
+Deno.test("libc's symbols are declared with struct results: no fast-call trampoline at load", () => {
+  // Deno compiles one (3.4 MB of RSS, 2.8 ms at start) for every other symbol (libc.ts).
+  const plain = Object.entries(LIBC_SYMBOLS).filter(([, symbol]) =>
+    typeof symbol.result !== "object"
+  );
+  assert.deepEqual(plain, []);
 });
