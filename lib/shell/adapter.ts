@@ -241,6 +241,7 @@ function run(started: Started): Promise<number> {
     tick: () => mailbox.post({ kind: "tick" }),
     outputWait: () => outputs.outputWait(),
     yieldToLoop: () => socketClosed ? Promise.resolve() : (poller ??= openSocketPoller()).poll(),
+    httpWaiting: () => started.listener.waiting(),
     now,
     schedule,
     error: (error) => logger.log("error", "Socket receive failed", { error: errorText(error) }),

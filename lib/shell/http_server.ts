@@ -56,6 +56,11 @@ const RESTORED_AFTER_MS = 1_000;
 export interface HttpListener {
   /** `[::]:8089`, `0.0.0.0:8089`: what was bound. */
   readonly address: string;
+  /**
+   * Whether a client waits on an answer: a connection whose first request is not yet read,
+   * or one being answered. Each step of such a request takes a turn of the event loop.
+   */
+  waiting(): boolean;
   /** Stops accepting, finishes the answers being written, closes every connection. */
   shutdown(): Promise<void>;
 }
@@ -246,6 +251,14 @@ export function listenHttp(options: ListenerOptions): HttpListener {
 
   return {
     address,
+    // Stops at the first: a siege of half-sent requests answers at once, and so does an idle
+    // listener; only kept connections between requests are walked.
+    waiting: () => {
+      for (const { phase, answered } of open.keys()) {
+        if (phase === "answer" || (phase === "head" && answered === 0)) return true;
+      }
+      return false;
+    },
     shutdown: () => {
       stopping = true;
       cancelSweep?.();

@@ -23,10 +23,14 @@ const MARKER_BYTES = 32;
 // A receive that finds a datagram waiting completes without the event loop polling its
 // sockets, so a flood could hold off the probes for as long as it lasts (behaviour §2.3:
 // nothing on the socket may delay them noticeably). The reader checks the clock every few
-// datagrams and lets the loop poll once per time slice; shorter slices answer probes sooner
-// and cost throughput (`deno task bench -- --only=flood` measures both).
+// datagrams and lets the loop poll once per time slice; while an HTTP client waits on an
+// answer, at every check, since each step of its request (accept, read, write) takes a turn
+// of the loop. A probe then waits one slice for its accept and a few checks for the rest;
+// longer slices cost the probes that, shorter ones throughput (`deno task bench --
+// --only=flood` measures both).
 const DATAGRAMS_PER_CLOCK_CHECK = 8;
-const SLICE_MS = 0.25;
+/** How long the reader goes between turns of the event loop while no HTTP client waits. */
+export const SLICE_MS = 0.25;
 
 /** What the reader calls out to. */
 export interface ReaderPorts {
@@ -38,6 +42,8 @@ export interface ReaderPorts {
   readonly outputWait: () => Promise<void> | undefined;
   /** Lets the event loop poll its sockets (HTTP) in the middle of a burst. */
   readonly yieldToLoop: () => Promise<void>;
+  /** Whether an HTTP client waits on an answer: the reader then yields at every check. */
+  readonly httpWaiting: () => boolean;
   /** Monotonic milliseconds, the reducer's clock. */
   readonly now: () => number;
   /** The timer behind the tick fallback and the pause after a receive failure. */
@@ -135,7 +141,7 @@ export class SocketReader {
       }
       if (++sinceCheck === DATAGRAMS_PER_CLOCK_CHECK) {
         sinceCheck = 0;
-        if (ports.now() - sliceStart >= SLICE_MS) {
+        if (ports.httpWaiting() || ports.now() - sliceStart >= SLICE_MS) {
           await ports.yieldToLoop();
           sliceStart = ports.now();
         }

@@ -183,6 +183,29 @@ Deno.test("listenHttp() keeps an HTTP/1.1 connection and answers pipelined reque
   }
 });
 
+Deno.test("listenHttp() waiting(): from accept to the first answer, not for a kept connection between requests", async () => {
+  const server = startServer();
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+  try {
+    assert.equal(server.listener.waiting(), false);
+    const conn = await connect(server.port);
+    await settle();
+    // Accepted, no request yet: a probe's connection, or a siege's.
+    assert.equal(server.listener.waiting(), true);
+    await conn.write(encoder.encode("GET /healthz HTTP/1.1\r\n\r\n"));
+    const buffer = new Uint8Array(4096);
+    assert.ok((await conn.read(buffer) ?? 0) > 0);
+    await settle();
+    // Answered and kept: Prometheus between scrapes.
+    assert.equal(server.listener.waiting(), false);
+    conn.close();
+    await settle();
+    assert.equal(server.listener.waiting(), false);
+  } finally {
+    await server.listener.shutdown();
+  }
+});
+
 Deno.test("listenHttp() answers a malformed head 400, another version 505, and closes", async () => {
   const server = startServer();
   try {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type ReaderPorts, SocketReader } from "../../lib/shell/socket_reader.ts";
+import { type ReaderPorts, SLICE_MS, SocketReader } from "../../lib/shell/socket_reader.ts";
 import { FakeClock } from "../helpers/fake_clock.ts";
 
 /** A reader on a fresh abstract socket, and what it reported, in order. */
@@ -14,6 +14,7 @@ function reader(overrides: Partial<ReaderPorts> = {}) {
     tick: () => seen.push("tick"),
     outputWait: () => undefined,
     yieldToLoop: () => Promise.resolve(),
+    httpWaiting: () => false,
     now: clock.now,
     schedule: clock.schedule,
     error: (error) => seen.push(`error ${error}`),
@@ -112,4 +113,31 @@ Deno.test("SocketReader.afterQueued() runs behind the queue, together with a pen
   socketReader.afterQueued(() => seen.push("after close"));
   assert.equal(seen.at(-1), "after close");
   close();
+});
+
+Deno.test("SocketReader yields once a slice, and at every eighth datagram while an HTTP client waits", async () => {
+  for (const waiting of [false, true]) {
+    let yields = 0;
+    const { socketReader, clock, seen, send, close } = reader({
+      yieldToLoop: () => {
+        yields++;
+        return Promise.resolve();
+      },
+      httpWaiting: () => waiting,
+    });
+    const running = socketReader.run();
+    for (let i = 0; i < 32; i++) await send(`X_N=${i}`);
+    await waitUntil(() => seen.length === 32);
+    assert.equal(yields, waiting ? 4 : 0, `waiting ${waiting}`);
+    if (!waiting) {
+      // A slice gone by: the next check yields.
+      clock.advanceTo(clock.now() + SLICE_MS);
+      for (let i = 0; i < 8; i++) await send(`X_M=${i}`);
+      await waitUntil(() => seen.length === 40);
+      assert.equal(yields, 1);
+    }
+    socketReader.close();
+    await running;
+    close();
+  }
 });
