@@ -47,46 +47,47 @@ export const LIBC_SYMBOLS = {
   read: { parameters: ["i32", "buffer", "usize"], result: LONG },
 } as const;
 
-type Symbols = Deno.DynamicLibrary<typeof LIBC_SYMBOLS>["symbols"];
+/** The symbols as Deno's FFI gives them: results in one-integer structs. */
+export type LibcSymbols = Deno.DynamicLibrary<typeof LIBC_SYMBOLS>["symbols"];
 /** What Deno's FFI takes for a `buffer` parameter: any typed array, or null. */
-type Buffer = Parameters<Symbols["read"]>[1];
+export type LibcBuffer = Parameters<LibcSymbols["read"]>[1];
 
 /** libc, as the adapter uses it: each function returns its C result as a number or bigint. */
 export interface Libc {
   /** getrlimit(2) into `limits` (rlim_cur, rlim_max). */
-  getrlimit(resource: number, limits: Buffer): number;
+  getrlimit(resource: number, limits: LibcBuffer): number;
   /** setrlimit(2) from `limits`. */
-  setrlimit(resource: number, limits: Buffer): number;
+  setrlimit(resource: number, limits: LibcBuffer): number;
   /** waitid(2). */
-  waitid(idtype: number, id: number, info: Buffer, options: number): number;
+  waitid(idtype: number, id: number, info: LibcBuffer, options: number): number;
   /** waitpid(2). */
-  waitpid(pid: number, status: Buffer, options: number): number;
+  waitpid(pid: number, status: LibcBuffer, options: number): number;
   /** openat(2) without O_CREAT. */
-  openat(dirfd: number, path: Buffer, flags: number): number;
+  openat(dirfd: number, path: LibcBuffer, flags: number): number;
   /** statx(2). */
   statx(
     dirfd: number,
-    path: Buffer,
+    path: LibcBuffer,
     flags: number,
     mask: number,
-    buffer: Buffer,
+    buffer: LibcBuffer,
   ): number;
   /** ftruncate(2). */
   ftruncate(fd: number, length: bigint): number;
   /** write(2): the bytes written, or -1. */
-  write(fd: number, bytes: Buffer, count: bigint): bigint;
+  write(fd: number, bytes: LibcBuffer, count: bigint): bigint;
   /** close(2). */
   close(fd: number): number;
   /** The address of the calling thread's `errno`. */
   __errno_location(): bigint;
   /** memcpy(3) from the address `source` into `target`. */
-  memcpy(target: Buffer, source: bigint, count: bigint): bigint;
+  memcpy(target: LibcBuffer, source: bigint, count: bigint): bigint;
   /** pidfd_open(2), or null where glibc has none (before 2.36). */
   pidfd_open: ((pid: number, flags: number) => number) | null;
   /** poll(2). */
-  poll(fds: Buffer, count: bigint, timeoutMs: number): number;
+  poll(fds: LibcBuffer, count: bigint, timeoutMs: number): number;
   /** read(2): the bytes read, or -1. */
-  read(fd: number, buffer: Buffer, count: bigint): bigint;
+  read(fd: number, buffer: LibcBuffer, count: bigint): bigint;
 }
 
 // The integer in the struct a symbol returned (see INT and LONG above).
@@ -98,7 +99,7 @@ function long(bytes: Uint8Array): bigint {
 }
 
 // The symbols with their results as integers again.
-function integerResults(c: Symbols): Libc {
+function integerResults(c: LibcSymbols): Libc {
   const pidfdOpen = c.pidfd_open;
   return {
     getrlimit: (resource, limits) => int(c.getrlimit(resource, limits)),
