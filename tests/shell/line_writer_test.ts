@@ -187,3 +187,16 @@ Deno.test("LineWriter.flush() ends an output cut by a failed write with a newlin
   assert.equal(sink.text, "AA\n");
   assert.equal(writer.droppedLines, 1);
 });
+
+Deno.test("LineWriter writes batches larger than its buffer, and multi-byte text, whole", async () => {
+  const sink = new ManualSink();
+  const writer = new LineWriter(sink, 32, recorder().events);
+  const lines = ["A=1\n", `B=${"é".repeat(5_000)}\n`, `C=${"x".repeat(300_000)}\n`, "D=€\n"];
+  for (const line of lines) {
+    writer.write(line);
+    await turn();
+    await sink.complete();
+  }
+  await writer.flush();
+  assert.equal(sink.text, lines.join(""));
+});
