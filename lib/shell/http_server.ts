@@ -251,8 +251,8 @@ export function listenHttp(options: ListenerOptions): HttpListener {
 
   return {
     address,
-    // Stops at the first: a siege of half-sent requests answers at once, and so does an idle
-    // listener; only kept connections between requests are walked.
+    // Stops at the first that waits: a siege of half-sent requests answers at once, and so
+    // does an idle listener; only kept and lingering connections are walked through.
     waiting: () => {
       for (const { phase, answered } of open.keys()) {
         if (phase === "answer" || (phase === "head" && answered === 0)) return true;
