@@ -14,6 +14,7 @@
  */
 
 import { type Draft, log } from "./draft.ts";
+import type { LogFields } from "./effects.ts";
 import { exitStatusOf, type ProcessEnd } from "./process_end.ts";
 import { type SignalName, signalName } from "./signals.ts";
 
@@ -146,17 +147,15 @@ export function requestSpawn(draft: Draft): void {
   draft.effects.push({ kind: "spawn", command: draft.command });
 }
 
-/** Sends the running main process `sent`, logged as `message` with `pid`, `signal` (and why). */
+/** Sends the running main process `sent`, logged as `message` with `pid`, `signal` and `more`. */
 function sendSignal(
   draft: Draft,
   pid: number,
   sent: SignalName,
-  level: "info" | "warning",
-  message: string,
   reason: string,
-  logged: boolean,
+  { level, message, more = {} }: { level: "info" | "warning"; message: string; more?: LogFields },
 ): void {
-  log(draft, level, message, logged ? { pid, signal: sent, reason } : { pid, signal: sent });
+  log(draft, level, message, { pid, signal: sent, ...more });
   draft.effects.push({ kind: "signalChild", signal: sent, reason });
 }
 
@@ -279,7 +278,7 @@ export function exited(draft: Draft, pid: number, end: ProcessEnd): boolean {
 export function forwardSignal(draft: Draft, sent: SignalName): void {
   const main = draft.mainProcess;
   if (main?.phase === "running") {
-    sendSignal(draft, main.pid, sent, "info", "Signal forwarded", "forwarded", false);
+    sendSignal(draft, main.pid, sent, "forwarded", { level: "info", message: "Signal forwarded" });
   } else if (main?.phase === "waiting" || main?.phase === "spawning") {
     // Each signal once: a storm of them before the service starts must not grow the state.
     if (!main.pendingSignals.includes(sent)) {
@@ -319,7 +318,7 @@ export function stopMainProcess(draft: Draft): void {
   const main = draft.mainProcess;
   if (main?.phase !== "running") return;
   draft.mainProcess = { ...main, sigkillAtMs: draft.now + STOP_GRACE_MS };
-  sendSignal(draft, main.pid, "SIGTERM", "info", "Stopping child", "shutdown", false);
+  sendSignal(draft, main.pid, "SIGTERM", "shutdown", { level: "info", message: "Stopping child" });
 }
 
 /**
@@ -359,9 +358,16 @@ export function expireSigkill(draft: Draft): void {
   draft.mainProcess = { ...main, sigkillAtMs: null };
   if (draft.phase === "running" && draft.abort !== null) {
     const reason = `no exit within ADAPTER_TIMEOUT_ABORT_SEC after ${draft.abort.signal}`;
-    sendSignal(draft, main.pid, "SIGKILL", "warning", "Killing child", reason, true);
+    sendSignal(draft, main.pid, "SIGKILL", reason, {
+      level: "warning",
+      message: "Killing child",
+      more: { reason },
+    });
   } else {
-    sendSignal(draft, main.pid, "SIGKILL", "warning", "Stopping child", "shutdown", false);
+    sendSignal(draft, main.pid, "SIGKILL", "shutdown", {
+      level: "warning",
+      message: "Stopping child",
+    });
   }
 }
 
