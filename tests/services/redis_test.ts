@@ -124,9 +124,7 @@ Deno.test(
       assert.deepEqual(await echoedSoFar(adapter), READY_LINES);
       assert.equal((await adapter.stop()).code, 0);
     } finally {
-      await killProcess(redis);
-      await adapter.stop("SIGKILL");
-      dir.remove();
+      await cleanUp(redis, adapter, dir);
     }
   },
 );
@@ -143,6 +141,23 @@ function startRedis(adapter: AdapterProcess, dir: string, port: number, prefix: 
   }).spawn();
 }
 
+/** A sidecar adapter told Redis' pidfile (ADAPTER_UNIT_PID_FILE), in a fresh directory. */
+async function pidFileSidecar() {
+  requireProgram("redis-server", "redis-server");
+  const dir = tempDir();
+  const port = freePort();
+  const pidFile = `${dir.path}/redis-server.pid`;
+  const adapter = await spawnAdapter({ env: { ADAPTER_UNIT_PID_FILE: pidFile } });
+  return { dir, port, pidFile, adapter };
+}
+
+/** Kills what a test left running and removes its directory. */
+async function cleanUp(redis: Deno.ChildProcess, adapter: AdapterProcess, dir: { remove(): void }) {
+  await killProcess(redis);
+  await adapter.stop("SIGKILL");
+  dir.remove();
+}
+
 const notFollowed = (adapter: AdapterProcess) =>
   adapter.logRecords().filter((record) => record.message === "Main process not followed");
 
@@ -150,11 +165,7 @@ Deno.test(
   "redis: as a sidecar following its pidfile (ADAPTER_UNIT_PID_FILE): SIGKILL → /readyz 503 within 1 s, the restarted Redis' READY=1 → 200",
   needs("redis-server", "util-linux", "systemd"),
   async () => {
-    requireProgram("redis-server", "redis-server");
-    const dir = tempDir();
-    const port = freePort();
-    const pidFile = `${dir.path}/redis-server.pid`;
-    const adapter = await spawnAdapter({ env: { ADAPTER_UNIT_PID_FILE: pidFile } });
+    const { dir, port, pidFile, adapter } = await pidFileSidecar();
     let redis = startRedis(adapter, dir.path, port);
     try {
       await waitForStatus(adapter, "/readyz", 200);
@@ -196,9 +207,7 @@ Deno.test(
       assert.deepEqual(notFollowed(adapter), []);
       assert.equal((await adapter.stop()).code, 0);
     } finally {
-      await killProcess(redis);
-      await adapter.stop("SIGKILL");
-      dir.remove();
+      await cleanUp(redis, adapter, dir);
     }
   },
 );
@@ -207,11 +216,7 @@ Deno.test(
   "redis: as a sidecar in a PID namespace of its own, its pidfile names PID 1: one warning saying what to set, and today's behaviour",
   needs("redis-server", "util-linux", "systemd"),
   async () => {
-    requireProgram("redis-server", "redis-server");
-    const dir = tempDir();
-    const port = freePort();
-    const pidFile = `${dir.path}/redis-server.pid`;
-    const adapter = await spawnAdapter({ env: { ADAPTER_UNIT_PID_FILE: pidFile } });
+    const { dir, port, pidFile, adapter } = await pidFileSidecar();
     // Its own container without shareProcessNamespace: Redis is PID 1 of its namespace.
     const ownNamespace = ["unshare", "--pid", "--fork", "--kill-child"];
     let redis = startRedis(adapter, dir.path, port, ownNamespace);
@@ -262,9 +267,7 @@ Deno.test(
       assert.equal(notFollowed(adapter).length, 1);
       assert.equal((await adapter.stop()).code, 0);
     } finally {
-      await killProcess(redis);
-      await adapter.stop("SIGKILL");
-      dir.remove();
+      await cleanUp(redis, adapter, dir);
     }
   },
 );
