@@ -17,6 +17,7 @@ import {
   killProcess,
   killWrapped,
   requireProgram,
+  spawnBeside,
   systemUser,
   waitForStatus,
 } from "./service_process.ts";
@@ -344,19 +345,8 @@ Deno.test(
         ADAPTER_UNIT_PID_FILE: pidFile,
       },
     });
-    const start = () => {
-      const [program, ...args] = [
-        ...postgresCommand(cluster),
-        ...["-c", `external_pid_file=${pidFile}`],
-      ];
-      return new Deno.Command(program, {
-        args,
-        env: { NOTIFY_SOCKET: adapter.notifySocket },
-        stdin: "null",
-        stdout: "null",
-        stderr: "null",
-      }).spawn();
-    };
+    const start = () =>
+      spawnBeside(adapter, [...postgresCommand(cluster), "-c", `external_pid_file=${pidFile}`]);
     const followed = async () => (await adapter.request("/status")).json.mainProcess;
     // setpriv exec()s postgres: the process started is the postmaster.
     let postmaster = start();

@@ -19,6 +19,7 @@ import {
   killProcess,
   killWrapped,
   requireProgram,
+  spawnBeside,
   waitForStatus,
 } from "./service_process.ts";
 import { needs } from "../helpers/tools.ts";
@@ -102,14 +103,7 @@ Deno.test(
     const dir = tempDir();
     const port = freePort();
     const adapter = await spawnAdapter();
-    const [program, ...args] = redisCommand(dir.path, port);
-    const redis = new Deno.Command(program, {
-      args,
-      env: { NOTIFY_SOCKET: adapter.notifySocket },
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
+    const redis = spawnBeside(adapter, redisCommand(dir.path, port));
     try {
       await waitForStatus(adapter, "/readyz", 200);
       assert.deepEqual(await echoedLines(adapter, 3), READY_LINES);
@@ -131,14 +125,7 @@ Deno.test(
 
 /** Starts the recipe's Redis beside `adapter`, optionally behind `prefix` (unshare). */
 function startRedis(adapter: AdapterProcess, dir: string, port: number, prefix: string[] = []) {
-  const [program, ...args] = [...prefix, ...redisCommand(dir, port)];
-  return new Deno.Command(program, {
-    args,
-    env: { NOTIFY_SOCKET: adapter.notifySocket },
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  return spawnBeside(adapter, [...prefix, ...redisCommand(dir, port)]);
 }
 
 /** A sidecar adapter told Redis' pidfile (ADAPTER_UNIT_PID_FILE), in a fresh directory. */

@@ -102,6 +102,21 @@ export async function killWrapped(adapter: AdapterProcess): Promise<void> {
   await adapter.stop("SIGKILL");
 }
 
+/** Starts `command` as a service beside `adapter` (its NOTIFY_SOCKET), its output discarded. */
+export function spawnBeside(
+  adapter: AdapterProcess,
+  command: readonly string[],
+): Deno.ChildProcess {
+  const [program, ...args] = command;
+  return new Deno.Command(program, {
+    args,
+    env: { NOTIFY_SOCKET: adapter.notifySocket },
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+}
+
 /** Kills a process the test started itself and waits for it, asserting nothing. */
 export async function killProcess(child: Deno.ChildProcess): Promise<void> {
   try {
