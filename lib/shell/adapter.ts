@@ -9,6 +9,7 @@
  */
 
 import type { LoadedConfig } from "../core/config.ts";
+import { watchAcceptQueue } from "./accept_queue.ts";
 import { handleRequest, type HttpRequest } from "../core/http_handler.ts";
 import type { HttpResponse } from "../core/http_response.ts";
 import { memoizedParser } from "../core/notify_message.ts";
@@ -42,7 +43,7 @@ import { startReaper } from "./reaper.ts";
 import { createRuntime, createStore, type Store } from "./runtime.ts";
 import { schedule, sleep } from "./schedule.ts";
 import { catchSignals } from "./signal_listeners.ts";
-import { SocketReader } from "./socket_reader.ts";
+import { BLIND_SLICE_MS, SLICE_MS, SocketReader } from "./socket_reader.ts";
 import type { SocketPath } from "./socket_path.ts";
 import { StartupError } from "./startup_failure.ts";
 import { writeTerminationLog } from "./termination_log.ts";
@@ -228,7 +229,7 @@ async function openEndpoints(
 
 /** Reads the socket and feeds the reducer until the core's `exit`; resolves with the status. */
 function run(started: Started): Promise<number> {
-  const { loaded: { config }, launcher, now, mailbox, store, outputs, bound } = started;
+  const { loaded: { config }, launcher, now, mailbox, store, outputs, bound, listener } = started;
   const { openFilesLimit } = started;
   const libc = started.libc instanceof Error ? undefined : started.libc;
   const { logger } = outputs;
@@ -236,12 +237,14 @@ function run(started: Started): Promise<number> {
   // Opened at the first flood that needs it, closed with the socket.
   let poller: SocketPoller | undefined;
   let socketClosed = false;
+  const acceptQueue = libc === undefined ? undefined : watchAcceptQueue(libc, listener.port);
   const reader = new SocketReader(bound.conn, bound.file?.path ?? config.notifySocket.bindPath, {
     datagram: (bytes) => mailbox.post({ kind: "datagram", message: parse(bytes) }),
     tick: () => mailbox.post({ kind: "tick" }),
     outputWait: () => outputs.outputWait(),
     yieldToLoop: () => socketClosed ? Promise.resolve() : (poller ??= openSocketPoller()).poll(),
-    httpWaiting: () => started.listener.waiting(),
+    httpWaiting: () => listener.waiting() || (acceptQueue?.pending() ?? false),
+    sliceMs: acceptQueue === undefined ? BLIND_SLICE_MS : SLICE_MS,
     now,
     schedule,
     error: (error) => logger.log("error", "Socket receive failed", { error: errorText(error) }),
@@ -320,7 +323,7 @@ function run(started: Started): Promise<number> {
   mailbox.post({
     kind: "started",
     socket: config.notifySocket.text,
-    address: started.listener.address,
+    address: listener.address,
     pid: Deno.pid,
   });
   void reader.run();

@@ -56,6 +56,8 @@ const RESTORED_AFTER_MS = 1_000;
 export interface HttpListener {
   /** `[::]:8089`, `0.0.0.0:8089`: what was bound. */
   readonly address: string;
+  /** The port bound (the one chosen, for `ADAPTER_PORT=0`). */
+  readonly port: number;
   /**
    * Whether a client waits on an answer: a connection whose first request is not yet read,
    * or one being answered. Each step of such a request takes a turn of the event loop.
@@ -251,6 +253,7 @@ export function listenHttp(options: ListenerOptions): HttpListener {
 
   return {
     address,
+    port: listener.addr.port,
     // Stops at the first that waits: a siege of half-sent requests answers at once, and so
     // does an idle listener; only kept and lingering connections are walked through.
     waiting: () => {

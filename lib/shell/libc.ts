@@ -45,6 +45,9 @@ export const LIBC_SYMBOLS = {
   pidfd_open: { parameters: ["i32", "u32"], result: INT, optional: true },
   poll: { parameters: ["buffer", "usize", "i32"], result: INT },
   read: { parameters: ["i32", "buffer", "usize"], result: LONG },
+  // Watching the HTTP listener's accept queue in a flood (accept_queue.ts).
+  getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: INT },
+  getsockname: { parameters: ["i32", "buffer", "buffer"], result: INT },
 } as const;
 
 /** The symbols as Deno's FFI gives them: results in one-integer structs. */
@@ -88,6 +91,16 @@ export interface Libc {
   poll(fds: LibcBuffer, count: bigint, timeoutMs: number): number;
   /** read(2): the bytes read, or -1. */
   read(fd: number, buffer: LibcBuffer, count: bigint): bigint;
+  /** getsockopt(2). */
+  getsockopt(
+    fd: number,
+    level: number,
+    option: number,
+    value: LibcBuffer,
+    length: LibcBuffer,
+  ): number;
+  /** getsockname(2). */
+  getsockname(fd: number, address: LibcBuffer, length: LibcBuffer): number;
 }
 
 // The integer in the struct a symbol returned (see INT and LONG above).
@@ -116,6 +129,9 @@ function integerResults(c: LibcSymbols): Libc {
     pidfd_open: pidfdOpen === null ? null : (pid, flags) => int(pidfdOpen(pid, flags)),
     poll: (fds, count, timeoutMs) => int(c.poll(fds, count, timeoutMs)),
     read: (fd, buffer, count) => long(c.read(fd, buffer, count)),
+    getsockopt: (fd, level, option, value, length) =>
+      int(c.getsockopt(fd, level, option, value, length)),
+    getsockname: (fd, address, length) => int(c.getsockname(fd, address, length)),
   };
 }
 

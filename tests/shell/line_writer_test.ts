@@ -200,3 +200,39 @@ Deno.test("LineWriter writes batches larger than its buffer, and multi-byte text
   await writer.flush();
   assert.equal(sink.text, lines.join(""));
 });
+
+Deno.test("LineWriter leaves a batch untouched until its write completes, repeated lines included", async () => {
+  // Reads the bytes only when the write completes, as the kernel does after Deno's op began.
+  const taken: string[] = [];
+  const pending: (() => void)[] = [];
+  const sink: ByteSink = {
+    write: (bytes) =>
+      new Promise((resolve) =>
+        pending.push(() => {
+          taken.push(new TextDecoder().decode(bytes));
+          resolve(bytes.length);
+        })
+      ),
+  };
+  const complete = async () => {
+    for (const finish of pending.splice(0)) finish();
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  };
+  const writer = new LineWriter(sink, 32, recorder().events);
+  for (let i = 0; i < 3; i++) writer.write("WATCHDOG=1\n");
+  await turn();
+  // The first batch is under way: what follows is gathered elsewhere.
+  for (let i = 0; i < 2; i++) writer.write("WATCHDOG=1\n");
+  writer.write("STATUS=é\n");
+  writer.write("WATCHDOG=1\n");
+  await complete();
+  writer.write("WATCHDOG=1\n");
+  await complete();
+  await complete();
+  await writer.flush();
+  assert.deepEqual(taken, [
+    "WATCHDOG=1\n".repeat(3),
+    "WATCHDOG=1\n".repeat(2) + "STATUS=é\nWATCHDOG=1\n",
+    "WATCHDOG=1\n",
+  ]);
+});

@@ -15,6 +15,7 @@ function reader(overrides: Partial<ReaderPorts> = {}) {
     outputWait: () => undefined,
     yieldToLoop: () => Promise.resolve(),
     httpWaiting: () => false,
+    sliceMs: SLICE_MS,
     now: clock.now,
     schedule: clock.schedule,
     error: (error) => seen.push(`error ${error}`),
@@ -118,22 +119,31 @@ Deno.test("SocketReader.afterQueued() runs behind the queue, together with a pen
 Deno.test("SocketReader yields once a slice, and at every eighth datagram while an HTTP client waits", async () => {
   for (const waiting of [false, true]) {
     let yields = 0;
+    let checks = 0;
     const { socketReader, clock, seen, send, close } = reader({
       yieldToLoop: () => {
         yields++;
         return Promise.resolve();
       },
-      httpWaiting: () => waiting,
+      httpWaiting: () => {
+        checks++;
+        return waiting;
+      },
     });
     const running = socketReader.run();
     for (let i = 0; i < 32; i++) await send(`X_N=${i}`);
     await waitUntil(() => seen.length === 32);
     assert.equal(yields, waiting ? 4 : 0, `waiting ${waiting}`);
+    assert.equal(checks, 4);
     if (!waiting) {
-      // A slice gone by: the next check yields.
-      clock.advanceTo(clock.now() + SLICE_MS);
+      // Just short of a slice: no yield. A slice gone by: the next check yields.
+      clock.advanceTo(clock.now() + SLICE_MS - 0.01);
       for (let i = 0; i < 8; i++) await send(`X_M=${i}`);
       await waitUntil(() => seen.length === 40);
+      assert.equal(yields, 0);
+      clock.advanceTo(clock.now() + 0.01);
+      for (let i = 0; i < 8; i++) await send(`X_L=${i}`);
+      await waitUntil(() => seen.length === 48);
       assert.equal(yields, 1);
     }
     socketReader.close();
