@@ -216,15 +216,42 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]
  * ```
  */
 export function isIpLiteral(text: string): boolean {
-  if (IPV4.test(text)) return true;
-  if (!text.includes(":") || !/^[0-9A-Fa-f:.]+$/.test(text)) return false;
-  try {
-    // The WHATWG URL parser implements RFC 4291's text forms exactly.
-    new URL(`http://[${text}]/`);
-    return true;
-  } catch {
-    return false;
+  return IPV4.test(text) || isIpv6Literal(text);
+}
+
+const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
+
+/**
+ * Tells whether `text` is an IPv6 literal in one of RFC 4291's text forms (§2.2): eight groups
+ * of one to four hex digits, one `::` standing for one or more groups of zeros, the last two
+ * groups possibly a dotted quad; no zone. The same as the WHATWG URL parser accepts between
+ * brackets (a test compares them), without loading Deno's URL module at start (0.15 to 0.27 ms
+ * of the adapter's start-up, 4 runs of a bare script).
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isIpv6Literal } from "./setting_values.ts";
+ *
+ * assert.equal(isIpv6Literal("::ffff:10.0.0.1"), true);
+ * assert.equal(isIpv6Literal("fe80::1%eth0"), false);
+ * assert.equal(isIpv6Literal("1::2::3"), false);
+ * ```
+ */
+export function isIpv6Literal(text: string): boolean {
+  const lastColon = text.lastIndexOf(":");
+  if (lastColon === -1) return false;
+  let hex = text;
+  // A dotted quad stands for the last two groups.
+  if (text.includes(".", lastColon)) {
+    if (!IPV4.test(text.slice(lastColon + 1))) return false;
+    hex = `${text.slice(0, lastColon + 1)}0:0`;
   }
+  const halves = hex.split("::");
+  if (halves.length > 2) return false;
+  const groups = halves.flatMap((half) => half === "" ? [] : half.split(":"));
+  if (!groups.every((group) => HEX_GROUP.test(group))) return false;
+  return halves.length === 2 ? groups.length <= 7 : groups.length === 8;
 }
 
 /**

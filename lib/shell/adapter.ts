@@ -23,7 +23,7 @@ import { type Libc, loadLibc } from "./libc.ts";
 import { startMainWatch } from "./main_watch.ts";
 import { errorText } from "./logging.ts";
 import { Mailbox } from "./mailbox.ts";
-import { nextTurn, openSocketPoller, type SocketPoller } from "./next_turn.ts";
+import { type BatchWait, batchWait, openSocketPoller, type SocketPoller } from "./next_turn.ts";
 import {
   bindNotifySocket,
   type BoundSocket,
@@ -88,6 +88,7 @@ interface Started {
   readonly mailbox: Mailbox<Input>;
   readonly store: Store;
   readonly outputs: Outputs;
+  readonly batches: BatchWait;
   readonly libc: Libc | Error;
   readonly openFilesLimit: OpenFilesLimit | Error;
   readonly bound: BoundSocket;
@@ -115,11 +116,12 @@ async function startUp(
   const now = () => performance.now();
   const mailbox = new Mailbox<Input>();
   const store = createStore(initialState(config, launcher?.command ?? null));
+  const batches = batchWait();
   const outputs = createOutputs(config, {
     stdout: Deno.stdout,
     stderr: Deno.stderr,
     schedule,
-    batchWait: nextTurn,
+    batchWait: batches.wait,
   });
   const { logger } = outputs;
   reportUnexpectedErrors((error) => mailbox.post({ kind: "failed", error: errorText(error) }));
@@ -153,6 +155,7 @@ async function startUp(
     mailbox,
     store,
     outputs,
+    batches,
     libc,
     openFilesLimit,
     bound,
@@ -229,7 +232,8 @@ async function openEndpoints(
 
 /** Reads the socket and feeds the reducer until the core's `exit`; resolves with the status. */
 function run(started: Started): Promise<number> {
-  const { loaded: { config }, launcher, now, mailbox, store, outputs, bound, listener } = started;
+  const { loaded: { config }, launcher, now, mailbox, store, outputs, batches, bound, listener } =
+    started;
   const { openFilesLimit } = started;
   const libc = started.libc instanceof Error ? undefined : started.libc;
   const { logger } = outputs;
@@ -239,7 +243,11 @@ function run(started: Started): Promise<number> {
   let socketClosed = false;
   const acceptQueue = libc === undefined ? undefined : watchAcceptQueue(libc, listener.port);
   const reader = new SocketReader(bound.conn, bound.file?.path ?? config.notifySocket.bindPath, {
-    datagram: (bytes) => mailbox.post({ kind: "datagram", message: parse(bytes) }),
+    datagram: (bytes) => {
+      // A flood's records are written a turn's worth at a time.
+      batches.perTurn();
+      mailbox.post({ kind: "datagram", message: parse(bytes) });
+    },
     tick: () => mailbox.post({ kind: "tick" }),
     outputWait: () => outputs.outputWait(),
     yieldToLoop: () => socketClosed ? Promise.resolve() : (poller ??= openSocketPoller()).poll(),

@@ -69,8 +69,9 @@ export class LineWriter {
 
   /**
    * Writes to `sink` with room for `capacity` queued lines. A batch starts once `batchWait`
-   * resolves: by default after the current microtasks; the adapter passes a turn of the event
-   * loop, so that a flood's burst becomes one write.
+   * resolves: by default after the current microtasks; once datagrams come, the adapter waits
+   * for a turn of the event loop (`batchWait()` in next_turn.ts), so that a flood's burst
+   * becomes one write.
    */
   constructor(
     sink: ByteSink,
