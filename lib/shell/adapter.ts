@@ -9,13 +9,13 @@
  */
 
 import type { LoadedConfig } from "../core/config.ts";
-import { watchAcceptQueue } from "./accept_queue.ts";
 import { handleRequest, type HttpRequest } from "../core/http_handler.ts";
 import type { HttpResponse } from "../core/http_response.ts";
 import { memoizedParser } from "../core/notify_message.ts";
 import type { ProcessEnd } from "../core/process_end.ts";
 import { initialState, type Input } from "../core/reducer.ts";
 import type { SignalName } from "../core/signals.ts";
+import { watchAcceptQueue } from "./accept_queue.ts";
 import { DeadlineTimer } from "./deadline_timer.ts";
 import { type HttpListener, listenHttp } from "./http_server.ts";
 import { reportUnexpectedErrors } from "./last_resort.ts";
