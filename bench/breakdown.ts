@@ -51,7 +51,8 @@ export const RUNGS: readonly Rung[] = [
   {
     name: "libc",
     adds: "libc through Deno's FFI, as the adapter loads it at start (the open-files limit, " +
-      "the main process's watch, the PID file, the termination message, reaping)",
+      "the accept queue, the main process's watch, the PID file, the termination message, " +
+      "reaping)",
     program: rung("libc", "bundle.ts", ["libc"]),
   },
   {
