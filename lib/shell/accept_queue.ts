@@ -10,15 +10,13 @@
  * @module
  */
 
-import type { Libc } from "./libc.ts";
+import { type Libc, readableNow } from "./libc.ts";
 
 // <sys/socket.h>, <netinet/in.h>: the same on x86-64 and arm64.
 const SOL_SOCKET = 1;
 const SO_ACCEPTCONN = 30;
 const AF_INET = 2;
 const AF_INET6 = 10;
-// <poll.h>
-const POLLIN = 0x1;
 // struct sockaddr_in and sockaddr_in6 begin alike: the family (host order), the port (network
 // order). 128 bytes hold any address (struct sockaddr_storage).
 const SOCKADDR_BYTES = 128;
@@ -27,8 +25,6 @@ const MAX_SCANNED_FD = 1024;
 
 /** A watched accept queue. */
 export interface AcceptQueue {
-  /** The listener's descriptor. */
-  readonly fd: number;
   /** Whether a connection waits to be accepted: one `poll(2)`, which does not wait. */
   pending(): boolean;
 }
@@ -62,17 +58,6 @@ export function findListener(libc: Libc, port: number): number | undefined {
  */
 export function watchAcceptQueue(libc: Libc, port: number): AcceptQueue | undefined {
   const fd = findListener(libc, port);
-  if (fd === undefined) return undefined;
-  // struct pollfd: int fd, short events, short revents.
-  const pollFd = new Uint8Array(8);
-  const view = new DataView(pollFd.buffer);
-  view.setInt32(0, fd, true);
-  view.setInt16(4, POLLIN, true);
-  return {
-    fd,
-    pending() {
-      view.setInt16(6, 0, true);
-      return libc.poll(pollFd, 1n, 0) > 0 && (view.getInt16(6, true) & POLLIN) !== 0;
-    },
-  };
+  // A listening socket is readable while a connection waits in its queue.
+  return fd === undefined ? undefined : { pending: readableNow(libc, fd) };
 }

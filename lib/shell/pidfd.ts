@@ -11,12 +11,7 @@
  * @module
  */
 
-import { errnoName, type Libc } from "./libc.ts";
-
-const POLLIN = 0x1;
-// struct pollfd { int fd; short events; short revents; }, the same on every Linux architecture.
-const POLLFD_BYTES = 8;
-const REVENTS_AT = 6;
+import { errnoName, type Libc, readableNow } from "./libc.ts";
 
 /** A process watched through its pidfd. */
 export interface WatchedProcess {
@@ -54,18 +49,12 @@ export function watchProcess(libc: Libc, pid: number): WatchedProcess | WatchFai
     const hint = errno === "ENOSYS" ? " (Linux 5.3 or later has it)" : "";
     return { reason: "error", detail: `pidfd_open: ${errno}${hint}` };
   }
-  const pollfd = new Uint8Array(POLLFD_BYTES);
-  const view = new DataView(pollfd.buffer);
-  view.setInt32(0, fd, true);
-  view.setInt16(4, POLLIN, true);
+  // Readable once the process has ended.
+  const ended = readableNow(libc, fd);
   let closed = false;
   const watched: WatchedProcess = {
     pid,
-    hasEnded() {
-      if (closed) return true;
-      view.setInt16(REVENTS_AT, 0, true);
-      return libc.poll(pollfd, 1n, 0) > 0 && (view.getInt16(REVENTS_AT, true) & POLLIN) !== 0;
-    },
+    hasEnded: () => closed || ended(),
     close() {
       if (closed) return;
       closed = true;
