@@ -1,6 +1,12 @@
 import { parseConfig } from "../lib/core/config.ts";
 import { parseNotifyMessage } from "../lib/core/notify_message.ts";
-import { type AdapterState, initialState, type Input, step } from "../lib/core/reducer.ts";
+import {
+  type AdapterState,
+  generalStep,
+  initialState,
+  type Input,
+  step,
+} from "../lib/core/reducer.ts";
 
 const datagram = (text: string): Input => ({
   kind: "datagram",
@@ -32,6 +38,10 @@ Deno.bench("step() WATCHDOG=1, no watchdog configured", { group: "step", baselin
 
 Deno.bench("step() WATCHDOG=1, watchdog armed", { group: "step" }, () => {
   step(watched, PING, now++);
+});
+
+Deno.bench("generalStep() WATCHDOG=1, watchdog armed: no shortcut", { group: "step" }, () => {
+  generalStep(watched, PING, now++);
 });
 
 Deno.bench("step() STATUS= (no event)", { group: "step" }, () => {

@@ -6,7 +6,7 @@
  */
 
 import type { Clock } from "./clock.ts";
-import { total } from "./counters.ts";
+import { countsOf, total } from "./counters.ts";
 import { followedMainProcess } from "./main_process.ts";
 import type { HttpResponse } from "./http_response.ts";
 import {
@@ -78,7 +78,7 @@ const lastPing = (ping: MeasuredPing | null) =>
   };
 
 function statusBody(state: AdapterState, clock: Clock, dropped: DroppedLines) {
-  const { counters } = state;
+  const counts = countsOf(state.counters);
   return {
     ...probeBody(state, clock),
     version: VERSION,
@@ -89,7 +89,7 @@ function statusBody(state: AdapterState, clock: Clock, dropped: DroppedLines) {
     mainPid: state.mainPid,
     mainProcess: {
       ...(followedMainProcess(state) ?? { pid: null, origin: null }),
-      exits: state.counters.events.main_exited,
+      exits: counts.events.main_exited,
     },
     errno: state.errno,
     busError: state.busError,
@@ -110,13 +110,13 @@ function statusBody(state: AdapterState, clock: Clock, dropped: DroppedLines) {
       secondsUntilDeadline: secondsUntil(state.startDeadlineMs, clock),
     },
     counters: {
-      datagrams: counters.datagrams,
-      lines: total(counters.lines),
-      events: total(counters.events),
-      rejected: total(counters.rejected),
-      linesByKey: counters.lines,
-      eventsByName: counters.events,
-      rejectedByReason: counters.rejected,
+      datagrams: counts.datagrams,
+      lines: total(counts.lines),
+      events: total(counts.events),
+      rejected: total(counts.rejected),
+      linesByKey: counts.lines,
+      eventsByName: counts.events,
+      rejectedByReason: counts.rejected,
       droppedOutputLines: dropped,
     },
   };

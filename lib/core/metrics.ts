@@ -8,9 +8,10 @@
  */
 
 import type { Clock } from "./clock.ts";
+import { countsOf } from "./counters.ts";
 import type { AdapterState } from "./state.ts";
 import { VERSION } from "./version.ts";
-import { type RatioHistogram, WATCHDOG_RATIO_BOUNDS } from "./watchdog_margin.ts";
+import { histogramsOf, type RatioHistogram, WATCHDOG_RATIO_BOUNDS } from "./watchdog_margin.ts";
 
 /** The metric name prefix. */
 export const METRIC_PREFIX = "sd_notify_adapter_";
@@ -80,11 +81,15 @@ const BUCKET_LABELS: readonly string[] = [...WATCHDOG_RATIO_BOUNDS.map(String), 
  * ```ts
  * import assert from "node:assert/strict";
  * import { histogramSamples } from "./metrics.ts";
- * import { NO_WATCHDOG_MARGIN, observeRatio } from "./watchdog_margin.ts";
+ * import { histogramsOf, NO_WATCHDOG_MARGIN } from "./watchdog_margin.ts";
  *
  * const lines: string[] = [];
  * histogramSamples((labels, value, suffix) => lines.push(`${suffix}${labels} ${value}`),
- *   observeRatio(NO_WATCHDOG_MARGIN.margin, 0.4));
+ *   histogramsOf({
+ *     ...NO_WATCHDOG_MARGIN,
+ *     unfolded: { ping: { intervalMs: 6_000, marginMs: 4_000, timeoutMs: 10_000 }, earlier: null },
+ *     unfoldedCount: 1,
+ *   }).margin);
  * assert.ok(lines.includes('_bucket{le="0.5"} 1'));
  * assert.equal(lines.at(-1), "_count 1");
  * ```
@@ -127,13 +132,13 @@ export const FAMILIES: readonly Family[] = Object.freeze<Family[]>([
     name: "lines_total",
     type: "counter",
     help: "Accepted message lines by key (X_* for every extension key).",
-    samples: (emit, state) => labelled(emit, "key", state.counters.lines),
+    samples: (emit, state) => labelled(emit, "key", countsOf(state.counters).lines),
   },
   {
     name: "events_total",
     type: "counter",
     help: "Events by name.",
-    samples: (emit, state) => labelled(emit, "event", state.counters.events),
+    samples: (emit, state) => labelled(emit, "event", countsOf(state.counters).events),
   },
   {
     name: "rejected_total",
@@ -185,14 +190,14 @@ export const FAMILIES: readonly Family[] = Object.freeze<Family[]>([
     type: "histogram",
     help: "At each measured WATCHDOG=1, the time since the watchdog last started " +
       "(the previous ping, or the READY=1 or WATCHDOG_USEC= that armed it), over the timeout.",
-    samples: (emit, state) => histogramSamples(emit, state.watchdogMargin.interval),
+    samples: (emit, state) => histogramSamples(emit, histogramsOf(state.watchdogMargin).interval),
   },
   {
     name: "watchdog_margin_ratio",
     type: "histogram",
     help: "At each measured WATCHDOG=1, the time that was left before the watchdog deadline, " +
       "over the timeout; 0 when the deadline had passed.",
-    samples: (emit, state) => histogramSamples(emit, state.watchdogMargin.margin),
+    samples: (emit, state) => histogramSamples(emit, histogramsOf(state.watchdogMargin).margin),
   },
   {
     name: "start_deadline_seconds",

@@ -49,6 +49,7 @@ export function setProbe(draft: Draft, probe: "livez" | "readyz", value: boolean
  * ```ts
  * import assert from "node:assert/strict";
  * import { parseConfig } from "./config.ts";
+ * import { countsOf } from "./counters.ts";
  * import { draftOf } from "./draft.ts";
  * import { applyEvents } from "./probe_state.ts";
  * import { initialState } from "./state.ts";
@@ -58,7 +59,7 @@ export function setProbe(draft: Draft, probe: "livez" | "readyz", value: boolean
  * applyEvents(draft);
  * assert.equal(draft.livez, true);
  * assert.equal(draft.readyz, true);
- * assert.equal(draft.counters.events.ready, 1);
+ * assert.equal(countsOf(draft.counters).events.ready, 1);
  * ```
  */
 export function applyEvents(draft: Draft): void {

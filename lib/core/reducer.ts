@@ -183,7 +183,9 @@ export function generalStep(state: AdapterState, input: Input, now: number): Ste
   return { state: next, effects };
 }
 
-const PING_EVENTS: readonly EventName[] = Object.freeze(["watchdog"]);
+// Not frozen: react() loops over it, and V8 iterates a frozen array more slowly (react() took
+// 5.0 % of an in-process flood's time with it frozen, 2.2 % without; `--cpu-prof`).
+const PING_EVENTS: readonly EventName[] = ["watchdog"];
 const PING_ECHO: Effect = Object.freeze({ kind: "echo", lines: Object.freeze(["WATCHDOG=1"]) });
 const PING_LOG: Effect = Object.freeze({
   kind: "log",
@@ -191,6 +193,9 @@ const PING_LOG: Effect = Object.freeze({
   message: "Event",
   fields: EVENT_FIELDS.get("watchdog")!,
 });
+const PING_EFFECTS: readonly Effect[] = Object.freeze([PING_LOG]);
+const ECHOED_PING_EFFECTS: readonly Effect[] = Object.freeze([PING_ECHO, PING_LOG]);
+const pingEffects = (echo: boolean) => echo ? ECHOED_PING_EFFECTS : PING_EFFECTS;
 
 /**
  * The step for the commonest input by far, a lone `WATCHDOG=1` (a service in a tight loop sends nothing
@@ -199,7 +204,8 @@ const PING_LOG: Effect = Object.freeze({
  * armed (or off), whose probes the `watchdog` event leaves as they are, and which it does not
  * shut down; anything else is `undefined` and goes the general way.
  */
-// deno bench bench/reducer.bench.ts: step() for a ping takes 173 ns with this, 401 ns without.
+// deno bench bench/reducer.bench.ts: step() for a ping takes 97–140 ns with this, 413–474 ns
+// without (generalStep(), 3 runs).
 export function routinePing(
   state: AdapterState,
   message: NotifyMessage,
@@ -222,8 +228,12 @@ export function routinePing(
   next.watchdogDeadlineMs = watchdogTimeoutMs === 0 ? null : now + watchdogTimeoutMs;
   next.lastEvent = { name: "watchdog", atMs: now };
   next.counters = countPing(state.counters);
-  const effects: Effect[] = config.echo ? [PING_ECHO, PING_LOG] : [PING_LOG];
   const after = nextDeadline(next);
-  if (after !== nextDeadline(state)) effects.push({ kind: "armTimer", at: after });
-  return { state: next, effects };
+  if (after === nextDeadline(state)) return { state: next, effects: pingEffects(config.echo) };
+  // One literal of the final length: pushing onto a literal of two reallocates it for 19.
+  const armTimer: Effect = { kind: "armTimer", at: after };
+  return {
+    state: next,
+    effects: config.echo ? [PING_ECHO, PING_LOG, armTimer] : [PING_LOG, armTimer],
+  };
 }

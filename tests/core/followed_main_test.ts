@@ -2,6 +2,7 @@
 // reducer with explicit times: learning it from MAINPID= and the PID file, what its end does,
 // what is refused and how it is logged, and wrapper mode's forking service.
 import assert from "node:assert/strict";
+import { countsOf } from "../../lib/core/counters.ts";
 import type { Effect } from "../../lib/core/effects.ts";
 import { followedMainProcess } from "../../lib/core/main_process.ts";
 import { type AdapterState, type Input, step } from "../../lib/core/reducer.ts";
@@ -90,7 +91,7 @@ Deno.test("step() on the end of the main process: main_exited, probes false, a n
   assert.equal(state.watchdogDeadlineMs, null);
   assert.equal(state.learnedMain, null);
   assert.equal(followedMainProcess(state), null);
-  assert.equal(state.counters.events.main_exited, 1);
+  assert.equal(countsOf(state.counters).events.main_exited, 1);
   assert.equal(state.lastEvent?.name, "main_exited");
   assert.deepEqual(
     ofKind(ended.effects, "log").map(({ level, message, fields }) => [level, message, fields]),
@@ -143,7 +144,7 @@ Deno.test("step() counts each instance that ended, for /status and /metrics", ()
   state = step(state, exited(4242), 5_000).state;
   state = send(state, "MAINPID=5151\nREADY=1", 6_000).state;
   state = step(state, exited(5151), 9_000).state;
-  assert.equal(state.counters.events.main_exited, 2);
+  assert.equal(countsOf(state.counters).events.main_exited, 2);
 });
 
 Deno.test("step() ignores the end of a process it does not follow, and every end once stopping", () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { parseConfig } from "../../lib/core/config.ts";
+import { countsOf } from "../../lib/core/counters.ts";
 import { initialState, nextDeadline, step } from "../../lib/core/reducer.ts";
 import {
   events,
@@ -443,8 +444,14 @@ Deno.test("step() counts datagrams, accepted lines by key, events and rejections
   state = send(state, "READY=1\nX_A=1\nX_B=2", 10).state;
   state = send(state, "FOO=1\nERRNO=5\nERRNO=6", 20).state;
   state = send(state, "x".repeat(5000), 30).state;
-  const { counters } = state;
-  assert.equal(counters.datagrams, 3);
+  // A lone ping (the shortcut) and a ping with another line (the general path).
+  state = send(state, "WATCHDOG=1", 40).state;
+  state = send(state, "WATCHDOG=1\nSTATUS=x", 50).state;
+  const counters = countsOf(state.counters);
+  assert.equal(counters.datagrams, 5);
+  assert.equal(counters.lines.WATCHDOG, 2);
+  assert.equal(counters.lines.STATUS, 1);
+  assert.equal(counters.events.watchdog, 2);
   assert.equal(counters.lines.READY, 1);
   assert.equal(counters.lines.ERRNO, 1);
   assert.equal(counters.lines["X_*"], 2);

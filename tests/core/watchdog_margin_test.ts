@@ -2,8 +2,9 @@
 import assert from "node:assert/strict";
 import type { AdapterState } from "../../lib/core/reducer.ts";
 import {
+  FOLD_EVERY,
+  histogramsOf,
   NO_WATCHDOG_MARGIN,
-  observeRatio,
   WATCHDOG_RATIO_BOUNDS,
 } from "../../lib/core/watchdog_margin.ts";
 import { running, send as sendAt, tick } from "../helpers/reducer_fixtures.ts";
@@ -25,7 +26,7 @@ function observed(counts: readonly number[]): Record<string, number> {
   return found;
 }
 
-Deno.test("`observeRatio()` counts a ratio in the first bucket whose bound is at least it", () => {
+Deno.test("`histogramsOf()` counts a ratio in the first bucket whose bound is at least it", () => {
   const cases: [number, string][] = [
     [0, "0"],
     [0.01, "0.05"],
@@ -38,12 +39,14 @@ Deno.test("`observeRatio()` counts a ratio in the first bucket whose bound is at
     [7, "+Inf"],
   ];
   for (const [ratio, bucket] of cases) {
-    const histogram = observeRatio(NO_WATCHDOG_MARGIN.margin, ratio);
-    assert.deepEqual(observed(histogram.counts), { [bucket]: 1 }, String(ratio));
-    assert.equal(histogram.sum, ratio);
+    const ping = { intervalMs: ratio * 10_000, marginMs: 0, timeoutMs: 10_000 };
+    const unfolded = { ping, earlier: null };
+    const { interval } = histogramsOf({ ...NO_WATCHDOG_MARGIN, unfolded, unfoldedCount: 1 });
+    assert.deepEqual(observed(interval.counts), { [bucket]: 1 }, String(ratio));
+    assert.equal(interval.sum, ratio);
   }
-  // The histogram it was given is left as it was.
-  assert.deepEqual(observed(NO_WATCHDOG_MARGIN.margin.counts), {});
+  // The histograms it was given are left as they were.
+  assert.deepEqual(observed(NO_WATCHDOG_MARGIN.interval.counts), {});
 });
 
 Deno.test("step() measures a ping from the READY=1 that armed the watchdog, and each ping from the one before", () => {
@@ -65,12 +68,43 @@ Deno.test("step() measures a ping from the READY=1 that armed the watchdog, and 
     timeoutMs: 10_000,
   });
   state = send(state, "WATCHDOG=1", 17_500);
-  const { since, interval, margin } = state.watchdogMargin;
-  assert.equal(since, 17_500);
+  assert.equal(state.watchdogMargin.since, 17_500);
+  const { interval, margin } = histogramsOf(state.watchdogMargin);
   assert.deepEqual(observed(interval.counts), { "0.25": 1, "0.5": 1, "0.9": 1 });
   assert.deepEqual(observed(margin.counts), { "0.1": 1, "0.5": 1, "0.75": 1 });
   assert.equal(interval.sum, 0.5 + 0.9 + 0.25);
   assert.equal(margin.sum, 0.5 + 0.1 + 0.75);
+});
+
+Deno.test("step() counts the pings into the histograms 32 at a time, and `histogramsOf()` counts the rest", () => {
+  assert.equal(FOLD_EVERY, 32);
+  // Pings every 4.9 s, 5.1 s, 5.3 s, … of a 10 s watchdog, lone and with another line.
+  let state = ready();
+  let now = 1_000;
+  let intervalSum = 0;
+  for (let ping = 1; ping <= 70; ping++) {
+    const intervalMs = 4_900 + 200 * (ping % 3);
+    now += intervalMs;
+    state = send(state, ping % 5 === 0 ? "WATCHDOG=1\nSTATUS=x" : "WATCHDOG=1", now);
+    intervalSum += intervalMs / 10_000;
+    const margin = state.watchdogMargin;
+    assert.equal(margin.unfoldedCount, ping % FOLD_EVERY, `ping ${ping}`);
+    assert.equal(margin.unfolded === null, ping % FOLD_EVERY === 0, `ping ${ping}`);
+    const folded = margin.interval.counts.reduce((sum, count) => sum + count);
+    assert.equal(folded, ping - (ping % FOLD_EVERY), `ping ${ping}`);
+    const { interval } = histogramsOf(margin);
+    assert.equal(interval.sum, intervalSum, `ping ${ping}`);
+  }
+  // 70 pings: 4.9 s (ratio 0.49, bucket 0.5; margin 0.51, bucket 0.75) at every third ping, 5.1
+  // and 5.3 s (bucket 0.75; margins 0.49 and 0.47, bucket 0.5) at the others.
+  const { interval, margin } = histogramsOf(state.watchdogMargin);
+  assert.deepEqual(observed(interval.counts), { "0.5": 23, "0.75": 47 });
+  assert.deepEqual(observed(margin.counts), { "0.5": 47, "0.75": 23 });
+  assert.deepEqual(state.watchdogMargin.last, {
+    intervalMs: 5_100,
+    marginMs: 4_900,
+    timeoutMs: 10_000,
+  });
 });
 
 Deno.test("step() does not measure the ping that starts the watchdog, before READY=1", () => {
@@ -96,8 +130,9 @@ Deno.test("step() measures the late ping after a watchdog timeout: no time left"
     marginMs: 0,
     timeoutMs: 10_000,
   });
-  assert.deepEqual(observed(late.watchdogMargin.margin.counts), { "0": 1 });
-  assert.deepEqual(observed(late.watchdogMargin.interval.counts), { "+Inf": 1 });
+  const { interval, margin } = histogramsOf(late.watchdogMargin);
+  assert.deepEqual(observed(margin.counts), { "0": 1 });
+  assert.deepEqual(observed(interval.counts), { "+Inf": 1 });
   // Judged after its deadline (behaviour §4.5) but before the timer: no time left either.
   const judgedLate = send(ready(), "WATCHDOG=1", 11_004);
   assert.equal(judgedLate.watchdogMargin.last?.marginMs, 0);
