@@ -23,7 +23,7 @@ export const REJECTION_REASONS: readonly RejectionReason[] = Object.freeze([
 /** The key under which every accepted `X_*` line is counted. */
 export const EXTENSION_KEY = "X_*";
 
-/** Accepted lines by key, events by name, rejections by reason, and datagrams: what `/status` and `/metrics` show. */
+/** What `/status` and `/metrics` show: lines by key, events by name, rejections by reason. */
 export interface Counts {
   /** Datagrams received on the notification socket. */
   readonly datagrams: number;
@@ -137,29 +137,28 @@ export function countsOf(counters: Counters): Counts {
  * ```
  */
 export function countMessage(counters: Counters, message: NotifyMessage): Counters {
-  let { watchdogLines, otherLines, rejected } = counters;
-  let copied = false;
+  let watchdogLines = counters.watchdogLines;
+  let otherLines: Record<string, number> | undefined;
   for (const { key } of message.accepted) {
     if (key === PING_LINE) {
       watchdogLines++;
-      continue;
+    } else {
+      otherLines ??= { ...counters.otherLines };
+      otherLines[key in otherLines ? key : EXTENSION_KEY]++;
     }
-    if (!copied) otherLines = { ...otherLines };
-    copied = true;
-    (otherLines as Record<string, number>)[key in otherLines ? key : EXTENSION_KEY]++;
   }
-  if (message.rejected.length > 0) {
-    const next = { ...rejected };
-    for (const { reason } of message.rejected) next[reason]++;
-    rejected = next;
+  let rejected: Record<RejectionReason, number> | undefined;
+  for (const { reason } of message.rejected) {
+    rejected ??= { ...counters.rejected };
+    rejected[reason]++;
   }
   return {
     datagrams: counters.datagrams + 1,
     watchdogLines,
     watchdogEvents: counters.watchdogEvents,
-    otherLines,
+    otherLines: otherLines ?? counters.otherLines,
     otherEvents: counters.otherEvents,
-    rejected,
+    rejected: rejected ?? counters.rejected,
   };
 }
 
@@ -202,18 +201,24 @@ export function countPing(counters: Counters): Counters {
  * ```
  */
 export function countEvents(counters: Counters, events: readonly EventName[]): Counters {
-  let { watchdogEvents, otherEvents } = counters;
-  let copied = false;
+  let watchdogEvents = counters.watchdogEvents;
+  let otherEvents: Record<string, number> | undefined;
   for (const event of events) {
     if (event === PING_EVENT) {
       watchdogEvents++;
-      continue;
+    } else {
+      otherEvents ??= { ...counters.otherEvents };
+      otherEvents[event]++;
     }
-    if (!copied) otherEvents = { ...otherEvents };
-    copied = true;
-    (otherEvents as Record<string, number>)[event]++;
   }
-  return { ...counters, watchdogEvents, otherEvents };
+  return {
+    datagrams: counters.datagrams,
+    watchdogLines: counters.watchdogLines,
+    watchdogEvents,
+    otherLines: counters.otherLines,
+    otherEvents: otherEvents ?? counters.otherEvents,
+    rejected: counters.rejected,
+  };
 }
 
 /**
