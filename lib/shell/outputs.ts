@@ -88,11 +88,14 @@ export function createOutputs(config: Config, ports: OutputPorts): Outputs {
     echoLines: (lines) =>
       echo?.write(lines.length === 1 ? `${lines[0]}\n` : `${lines.join("\n")}\n`, lines.length),
     outputWait() {
-      const waits: Promise<void>[] = [];
-      if (echo?.full) waits.push(boundedWait(echo, ports.schedule));
-      if (log?.full) waits.push(boundedWait(log, ports.schedule));
-      if (waits.length === 0) return undefined;
-      return waits.length === 1 ? waits[0] : Promise.all(waits).then(() => {});
+      // Asked after every datagram: the common answer, nothing full, allocates nothing.
+      const echoFull = echo?.full === true;
+      const logFull = log?.full === true;
+      if (!echoFull && !logFull) return undefined;
+      if (!logFull) return boundedWait(echo!, ports.schedule);
+      if (!echoFull) return boundedWait(log!, ports.schedule);
+      return Promise.all([boundedWait(echo!, ports.schedule), boundedWait(log!, ports.schedule)])
+        .then(() => {});
     },
     droppedLines: () => ({ stdout: echo?.droppedLines ?? 0, stderr: log?.droppedLines ?? 0 }),
     flush: async () => {
