@@ -27,7 +27,7 @@ import type { Draft, StateCopy } from "./draft.ts";
  * of 0 is a ping that came after the deadline; an interval above 1, the same ping.
  */
 // Not frozen, nor the bucket arrays: V8 reads a frozen array 2.5 times slower and copies it 20
-// times slower (27 ns against 520 ns an observation, `deno bench`), and every ping does both.
+// times slower (27 ns against 520 ns an observation, `deno bench`), and every fold does both.
 export const WATCHDOG_RATIO_BOUNDS: readonly number[] = [
   0,
   0.05,
@@ -86,7 +86,10 @@ export interface WatchdogMargin {
   readonly unfolded: UnfoldedPings | null;
   /** How many pings `unfolded` holds, at most FOLD_EVERY - 1. */
   readonly unfoldedCount: number;
-  /** Time since the watchdog last started, over the timeout, at each measured ping before `unfolded`. */
+  /**
+   * Time since the watchdog last started, over the timeout, at each measured ping before
+   * `unfolded`.
+   */
   readonly interval: RatioHistogram;
   /** Time left before the deadline, over the timeout, at each measured ping before `unfolded`. */
   readonly margin: RatioHistogram;
