@@ -41,8 +41,9 @@ export class DeadlineTimer {
   }
 
   #wait(at: number) {
-    // Millisecond timers, rounded up, so the wake-up is never before the deadline.
-    const delay = Math.min(MAX_DELAY_MS, Math.max(0, Math.ceil(at - this.#now())));
+    // Not rounded: schedule() rounds up once, for its native millisecond timer, so the wake-up
+    // is never before the deadline. Rounded here too, a wake-up came up to 1 ms later still.
+    const delay = Math.min(MAX_DELAY_MS, Math.max(0, at - this.#now()));
     this.#cancel = this.#schedule(delay, () => {
       this.#cancel = undefined;
       if (this.#now() < at) return this.#wait(at);

@@ -7,6 +7,8 @@ Deno.test("DeadlineTimer fires once at the deadline, never before", () => {
   let fired = 0;
   const timer = new DeadlineTimer(clock.now, clock.schedule, () => fired++);
   timer.arm(1_250.5);
+  // The delay as it is: schedule() rounds up, once, for its native timer.
+  assert.deepEqual(clock.delays, [250.5]);
   clock.advanceTo(1_250);
   assert.equal(fired, 0);
   clock.advanceTo(1_251);
