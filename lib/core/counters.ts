@@ -108,15 +108,24 @@ export function emptyCounters(): Counters {
  * ```
  */
 export function countsOf(counters: Counters): Counts {
-  const lines: Record<string, number> = {};
-  for (const key of LINE_KEYS) {
-    lines[key] = key === PING_LINE ? counters.watchdogLines : counters.otherLines[key];
-  }
-  const events = {} as Record<EventName, number>;
-  for (const name of EVENT_NAMES) {
-    events[name] = name === PING_EVENT ? counters.watchdogEvents : counters.otherEvents[name];
-  }
-  return { datagrams: counters.datagrams, lines, events, rejected: counters.rejected };
+  return {
+    datagrams: counters.datagrams,
+    lines: table(LINE_KEYS, PING_LINE, counters.watchdogLines, counters.otherLines),
+    events: table(EVENT_NAMES, PING_EVENT, counters.watchdogEvents, counters.otherEvents),
+    rejected: counters.rejected,
+  };
+}
+
+// The whole table in `keys` order: the ping's count under `pingKey`, the others' under theirs.
+function table<K extends string>(
+  keys: readonly K[],
+  pingKey: K,
+  pingCount: number,
+  others: Readonly<Record<string, number>>,
+): Record<K, number> {
+  const whole = {} as Record<K, number>;
+  for (const key of keys) whole[key] = key === pingKey ? pingCount : others[key];
+  return whole;
 }
 
 /**
